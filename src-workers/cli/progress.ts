@@ -1,0 +1,85 @@
+/**
+ * A progress bar for long work. On a terminal it redraws one line on stderr (bar, count, rate,
+ * ETA); elsewhere (CI logs, pipes) it prints a plain line every few seconds, so logs stay short.
+ */
+export interface ProgressOptions {
+  readonly label: string;
+  readonly total?: number;
+  readonly unit?: string;
+  readonly stream?: NodeJS.WriteStream;
+  /** Non-terminal output: the least time between two printed lines. */
+  readonly logEveryMs?: number;
+  readonly quiet?: boolean;
+}
+
+export class ProgressBar {
+  private done = 0;
+  private readonly start = Date.now();
+  private lastDraw = 0;
+  private readonly stream: NodeJS.WriteStream;
+  private readonly tty: boolean;
+  private finished = false;
+  total: number | undefined;
+
+  constructor(private readonly opts: ProgressOptions) {
+    this.stream = opts.stream ?? process.stderr;
+    this.tty = this.stream.isTTY === true;
+    this.total = opts.total;
+  }
+
+  tick(n = 1): void {
+    this.done += n;
+    this.draw(false);
+  }
+
+  set(done: number): void {
+    this.done = done;
+    this.draw(false);
+  }
+
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.draw(true);
+    if (this.tty && !this.opts.quiet) this.stream.write("\n");
+  }
+
+  /** The text of the current state; exported for tests and for event streams. */
+  line(): string {
+    const secs = Math.max((Date.now() - this.start) / 1000, 1e-3);
+    const rate = this.done / secs;
+    const unit = this.opts.unit ?? "it";
+    const rateText = `${rate >= 100 ? rate.toFixed(0) : rate.toFixed(1)} ${unit}/s`;
+    if (this.total === undefined || this.total <= 0) {
+      return `${this.opts.label} ${this.done} ${unit} ${rateText} ${formatDuration(secs)}`;
+    }
+    const frac = Math.min(1, this.done / this.total);
+    const width = 24;
+    const filled = Math.round(frac * width);
+    const bar = "█".repeat(filled) + "░".repeat(width - filled);
+    const eta = rate > 0 ? (this.total - this.done) / rate : Number.NaN;
+    const etaText = this.done >= this.total ? formatDuration(secs) : `ETA ${formatDuration(eta)}`;
+    return `${this.opts.label} ${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${this.done}/${this.total} ${rateText} ${etaText}`;
+  }
+
+  private draw(force: boolean): void {
+    if (this.opts.quiet) return;
+    const now = Date.now();
+    const every = this.tty ? 100 : (this.opts.logEveryMs ?? 5000);
+    if (!force && now - this.lastDraw < every) return;
+    this.lastDraw = now;
+    if (this.tty) this.stream.write(`\r\x1b[2K${this.line()}`);
+    else this.stream.write(`${this.line()}\n`);
+  }
+}
+
+export function formatDuration(secs: number): string {
+  if (!Number.isFinite(secs)) return "--:--";
+  const s = Math.round(secs);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = s % 60;
+  const mm = String(m).padStart(2, "0");
+  const ss = String(r).padStart(2, "0");
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
