@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ["default", "./tests/support/summary-reporter.ts"],
+    globalSetup: ["./tests/support/global-setup.ts"],
     pool: "forks",
   },
 });

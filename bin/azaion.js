@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The `azaion` command: runs the built CLI (npm run build writes dist/).
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const main = join(root, "dist", "src-workers", "cli", "main.js");
+if (!existsSync(main)) {
+  process.stderr.write(`azaion is not built yet: run 'npm run build' in ${root}\n`);
+  process.exit(1);
+}
+const { runCli } = await import(main);
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,0 +1,18 @@
+/** Every subcommand of `azaion`, one module each. */
+import type { Command } from "commander";
+import type { CliContext } from "../context.js";
+import { registerConvert } from "./convert.js";
+import { registerSynth } from "./synth.js";
+import { registerValidate } from "./validate.js";
+import { registerStats } from "./stats.js";
+import { registerSplit } from "./split.js";
+import { registerVisualise } from "./visualise.js";
+
+export function registerCommands(program: Command, ctx: CliContext): void {
+  registerSynth(program, ctx);
+  registerValidate(program, ctx);
+  registerStats(program, ctx);
+  registerSplit(program, ctx);
+  registerConvert(program, ctx);
+  registerVisualise(program, ctx);
+}

@@ -1,0 +1,5 @@
+// Placeholder until the stats command lands in this session (being written now).
+import type { Command } from "commander";
+import type { CliContext } from "../context.js";
+
+export function registerStats(_program: Command, _ctx: CliContext): void {}

@@ -1,0 +1,11 @@
+/** Build once before the tests, so CLI tests run the same dist/ a user runs. */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+
+export default function setup(): void {
+  const root = join(import.meta.dirname, "..", "..");
+  execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+}
