@@ -89,26 +89,27 @@ export function parseLabelLine(
     }
   }
   [cx, cy, w, h] = [cx, cy, w, h].map((v) => Math.min(1, Math.max(0, v))) as [number, number, number, number];
-  // Clip the box's extent to the image: keep the part that is inside.
-  const x1 = Math.max(0, cx - w / 2);
-  const x2 = Math.min(1, cx + w / 2);
-  const y1 = Math.max(0, cy - h / 2);
-  const y2 = Math.min(1, cy + h / 2);
+  // Clip the box's extent to the image: keep the part that is inside, axis by axis.
   const outside = Math.max(-(cx - w / 2), cx + w / 2 - 1, -(cy - h / 2), cy + h / 2 - 1);
   if (outside > FLOAT_SLACK) {
-    if (x2 - x1 <= 0 || y2 - y1 <= 0) {
+    [cx, w] = clipAxis(cx, w);
+    [cy, h] = clipAxis(cy, h);
+    if (w <= 0 || h <= 0) {
       err("box lies entirely outside the image");
       return { problems };
     }
-    problems.push({
-      severity: "warning",
-      file,
-      line,
-      message: `box extends ${outside.toFixed(4)} outside the image; clipped`,
-    });
-    return { box: { classId, cx: (x1 + x2) / 2, cy: (y1 + y2) / 2, w: x2 - x1, h: y2 - y1 }, problems };
+    problems.push({ severity: "warning", file, line, message: `box extends ${outside.toFixed(4)} outside the image; clipped` });
   }
   return { box: { classId, cx, cy, w, h }, problems };
+}
+
+function clipAxis(c: number, size: number): [number, number] {
+  const lo = c - size / 2;
+  const hi = c + size / 2;
+  if (lo >= -FLOAT_SLACK && hi <= 1 + FLOAT_SLACK) return [c, size];
+  const a = Math.max(0, lo);
+  const b = Math.min(1, hi);
+  return [(a + b) / 2, b - a];
 }
 
 function clip(s: string): string {

@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { registerConvert } from "./convert.js";
+import { registerInfo } from "./info.js";
 import { registerSynth } from "./synth.js";
 import { registerValidate } from "./validate.js";
 import { registerStats } from "./stats.js";
@@ -15,4 +16,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerSplit(program, ctx);
   registerConvert(program, ctx);
   registerVisualise(program, ctx);
+  registerInfo(program, ctx);
 }
