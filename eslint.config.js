@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "demo/**", "build/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "demo/**", "build/**", "native/torch/build/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -16,13 +16,21 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
       "no-restricted-imports": [
         "error",
-        { paths: ["electron", "react", "react-dom"], message: "src-workers is plain Node: no Electron or React here." },
+        {
+          paths: ["electron", "react", "react-dom"].map((name) => ({
+            name,
+            message: "src-workers is plain Node: no Electron or React here.",
+          })),
+        },
       ],
     },
   },
   {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: "readonly", console: "readonly", URL: "readonly" },
+    },
   },
 );

@@ -25,6 +25,8 @@ export class ProgressBar {
     this.stream = opts.stream ?? process.stderr;
     this.tty = this.stream.isTTY === true;
     this.total = opts.total;
+    // In logs the first line comes after one interval, so short jobs print only their final line.
+    this.lastDraw = this.tty ? 0 : this.start;
   }
 
   tick(n = 1): void {

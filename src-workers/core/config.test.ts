@@ -93,7 +93,7 @@ describe("secrets", () => {
     expect(() => loadSecrets({ AZAION_SECRETS_FILE: file })).toThrow(/permissions 640/);
   });
 
-  it("refuses a secrets file inside the repository", async () => {
+  it("refuses a secrets file inside the repository", () => {
     const inside = join(packageRoot(), "config", "default.yaml");
     expect(() => loadSecrets({ AZAION_SECRETS_FILE: inside })).toThrow(/must live outside the repository/);
   });

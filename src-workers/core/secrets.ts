@@ -80,7 +80,7 @@ export function readSecretsFile(file: string, repoRoot: string): Secrets {
     const { key, text } = zodIssuesToText(parsed.error);
     throw new ConfigError(`${file}: ${text}`, file, key);
   }
-  return parsed.data as Secrets;
+  return parsed.data;
 }
 
 /** A secret that must be present; the error says both ways to provide it. */

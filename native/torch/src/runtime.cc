@@ -1,0 +1,111 @@
+// Seeds, threads, autograd mode, CUDA queries and the live-tensor counters used by memory tests.
+#include <torch/cuda.h>
+#include <torch/utils.h>
+#include <torch/version.h>
+
+#include "common.h"
+#ifdef AZ_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
+namespace az {
+namespace {
+
+Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
+  return AZ_OP("manualSeed", {
+    torch::manual_seed(static_cast<uint64_t>(ArgInt(info, 0)));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  return AZ_OP("setNumThreads", {
+    int64_t n = ArgInt(info, 0);
+    if (n < 1) throw Napi::RangeError::New(info.Env(), "setNumThreads: need at least 1 thread");
+    at::set_num_threads(static_cast<int>(n));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), at::get_num_threads());
+}
+
+Napi::Value SetGradEnabled(const Napi::CallbackInfo& info) {
+  bool prev = at::GradMode::is_enabled();
+  at::GradMode::set_enabled(ArgBool(info, 0, true));
+  return Napi::Boolean::New(info.Env(), prev);
+}
+
+Napi::Value IsGradEnabled(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), at::GradMode::is_enabled());
+}
+
+Napi::Value CudaIsAvailable(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), torch::cuda::is_available());
+}
+
+Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(torch::cuda::device_count()));
+}
+
+Napi::Value CudaSynchronize(const Napi::CallbackInfo& info) {
+  return AZ_OP("cudaSynchronize", {
+    torch::cuda::synchronize(ArgInt(info, 0, -1));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value CudaMemoryStats(const Napi::CallbackInfo& info) {
+  return AZ_OP("cudaMemoryStats", {
+    Napi::Object o = Napi::Object::New(info.Env());
+#ifdef AZ_WITH_CUDA
+    auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<int>(ArgInt(info, 0, 0)));
+    auto agg = static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE);
+    o.Set("allocated", static_cast<double>(stats.allocated_bytes[agg].current));
+    o.Set("peakAllocated", static_cast<double>(stats.allocated_bytes[agg].peak));
+    o.Set("reserved", static_cast<double>(stats.reserved_bytes[agg].current));
+    o.Set("peakReserved", static_cast<double>(stats.reserved_bytes[agg].peak));
+#else
+    throw std::runtime_error("this addon was built without CUDA");
+#endif
+    return o;
+  });
+}
+
+Napi::Value LiveTensors(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("count", static_cast<double>(TensorWrap::live_count.load()));
+  o.Set("bytes", static_cast<double>(TensorWrap::live_bytes.load()));
+  return o;
+}
+
+Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("torchVersion", TORCH_VERSION);
+#ifdef AZ_WITH_CUDA
+  o.Set("cuda", true);
+#else
+  o.Set("cuda", false);
+#endif
+  o.Set("cxx11Abi", static_cast<double>(_GLIBCXX_USE_CXX11_ABI));
+  return o;
+}
+
+}  // namespace
+
+void RegisterRuntime(Napi::Env env, Napi::Object exports) {
+  Export(env, exports, "manualSeed", ManualSeed);
+  Export(env, exports, "setNumThreads", SetNumThreads);
+  Export(env, exports, "getNumThreads", GetNumThreads);
+  Export(env, exports, "setGradEnabled", SetGradEnabled);
+  Export(env, exports, "isGradEnabled", IsGradEnabled);
+  Export(env, exports, "cudaIsAvailable", CudaIsAvailable);
+  Export(env, exports, "cudaDeviceCount", CudaDeviceCount);
+  Export(env, exports, "cudaSynchronize", CudaSynchronize);
+  Export(env, exports, "cudaMemoryStats", CudaMemoryStats);
+  Export(env, exports, "liveTensors", LiveTensors);
+  Export(env, exports, "buildInfo", BuildInfo);
+}
+
+}  // namespace az
