@@ -47,6 +47,20 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$lock_hash" ]]; then
   echo "$lock_hash" >"$stamp"
 fi
 
+# --- the libtorch addon: rebuilt when its sources or the libtorch found change -----------------
+addon=native/torch/build/Release/azaion_torch.node
+addon_hash=$( (cat native/torch/binding.gyp native/torch/src/* && node native/torch/find-libtorch.mjs json) | sha256sum | cut -d' ' -f1)
+addon_stamp=native/torch/build/.azaion-src-hash
+if [[ ! -f $addon || ! -f $addon_stamp || $(cat "$addon_stamp") != "$addon_hash" ]]; then
+  log "building the libtorch addon (native/torch, about 2 minutes)"
+  (cd native/torch && node ../../node_modules/node-gyp/bin/node-gyp.js rebuild --nodedir=/usr -j "$(nproc)" >build.log 2>&1) || {
+    tail -40 native/torch/build.log >&2
+    log "the libtorch addon failed to build; the full log is native/torch/build.log"
+    exit 1
+  }
+  echo "$addon_hash" >"$addon_stamp"
+fi
+
 # --- build ---------------------------------------------------------------------------------
 log "building"
 npm run --silent build

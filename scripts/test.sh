@@ -10,6 +10,6 @@ echo "== types" >&2
 echo "== format" >&2
 ./node_modules/.bin/prettier --check . --log-level warn
 echo "== tests" >&2
-# BLAS uses one thread in tests: test files run in parallel on few cores.
-export OMP_NUM_THREADS=1
+# libtorch and BLAS use one thread in tests: test files run in parallel on few cores.
+export OMP_NUM_THREADS=1 AZAION_TORCH__THREADS=1
 exec ./node_modules/.bin/vitest run

@@ -32,8 +32,12 @@ describe("azaion synth", () => {
 
     // Made on worker threads by the built CLI, yet byte-identical to the library on this thread.
     const img = generateSynthImage(3, 6, 128);
-    expect((await readFile(join(root, "data", "images", "synth_3_00006.jpg"))).equals(await encodeJpeg(img))).toBe(true);
-    expect(await readFile(join(root, "data", "labels", "synth_3_00006.txt"), "utf8")).toBe(formatLabels(img.boxes));
+    expect(
+      (await readFile(join(root, "data", "images", "synth_3_00006.jpg"))).equals(await encodeJpeg(img)),
+    ).toBe(true);
+    expect(await readFile(join(root, "data", "labels", "synth_3_00006.txt"), "utf8")).toBe(
+      formatLabels(img.boxes),
+    );
 
     const again = await azaion(args);
     expect(again.code).toBe(1);

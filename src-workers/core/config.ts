@@ -17,6 +17,7 @@ const fraction = z.number().min(0).max(1);
 export const configSchema = z
   .object({
     root: z.string().min(1),
+    torch: z.object({ threads: z.number().int().min(0).max(1024) }).strict(),
     dataset: z
       .object({
         imgsz: z.number().int().min(32).max(8192),

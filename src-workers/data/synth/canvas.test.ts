@@ -4,7 +4,10 @@ import { Pen } from "./pen.js";
 import { Rng, streamKey } from "./prng.js";
 
 /** Bounds of the pixels that are not the fill colour: what a person would box. */
-function changedBounds(c: Canvas, bg: number): { x0: number; y0: number; x1: number; y1: number } | undefined {
+function changedBounds(
+  c: Canvas,
+  bg: number,
+): { x0: number; y0: number; x1: number; y1: number } | undefined {
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
@@ -82,7 +85,8 @@ describe("Rng", () => {
     const xs = Array.from({ length: 5 }, () => a.u32());
     expect(Array.from({ length: 5 }, () => b.u32())).toEqual(xs);
     const keys = new Set<number>();
-    for (let seed = 0; seed < 20; seed++) for (let i = 0; i < 50; i++) for (let s = 0; s < 3; s++) keys.add(streamKey(seed, i, s));
+    for (let seed = 0; seed < 20; seed++)
+      for (let i = 0; i < 50; i++) for (let s = 0; s < 3; s++) keys.add(streamKey(seed, i, s));
     expect(keys.size).toBe(20 * 50 * 3);
   });
 

@@ -113,7 +113,8 @@ export class Canvas {
         const y1 = pts[2 * p + 1]!;
         const x2 = pts[2 * e]!;
         const y2 = pts[2 * e + 1]!;
-        if ((y1 <= sy && y2 > sy) || (y2 <= sy && y1 > sy)) xs[m++] = x1 + ((sy - y1) * (x2 - x1)) / (y2 - y1);
+        if ((y1 <= sy && y2 > sy) || (y2 <= sy && y1 > sy))
+          xs[m++] = x1 + ((sy - y1) * (x2 - x1)) / (y2 - y1);
       }
       // Insertion sort: a scanline crosses few edges.
       for (let i = 1; i < m; i++) {
@@ -132,7 +133,16 @@ export class Canvas {
   }
 
   /** Ellipse with radii rx, ry, rotated by `angle` radians, as a polygon fine enough for its size. */
-  ellipse(cx: number, cy: number, rx: number, ry: number, angle: number, c: Rgb, alpha = 1, shade?: Shade): void {
+  ellipse(
+    cx: number,
+    cy: number,
+    rx: number,
+    ry: number,
+    angle: number,
+    c: Rgb,
+    alpha = 1,
+    shade?: Shade,
+  ): void {
     const segs = Math.max(8, Math.min(64, Math.round((rx + ry) * 1.5)));
     const ca = Math.cos(angle);
     const sa = Math.sin(angle);

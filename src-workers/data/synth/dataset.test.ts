@@ -21,7 +21,14 @@ describe("writeSynthDataset", () => {
   it("writes JPEG images and YOLO labels named by seed and index, and sums them up", async () => {
     const out = await tmp();
     const progress: number[] = [];
-    const s = await writeSynthDataset({ out, count: 9, size: 128, seed: 5, threads: 0, onProgress: (d) => progress.push(d) });
+    const s = await writeSynthDataset({
+      out,
+      count: 9,
+      size: 128,
+      seed: 5,
+      threads: 0,
+      onProgress: (d) => progress.push(d),
+    });
     const images = (await readdir(join(out, "images"))).sort();
     const labels = (await readdir(join(out, "labels"))).sort();
     expect(images).toEqual(Array.from({ length: 9 }, (_, i) => `${synthStem(5, i)}.jpg`));
@@ -50,7 +57,10 @@ describe("writeSynthDataset", () => {
     await writeSynthDataset({ out: whole, count: 6, size: 96, seed: 2, threads: 0 });
     await writeSynthDataset({ out: slice, count: 2, size: 96, seed: 2, start: 4, threads: 0 });
     for (const i of [4, 5]) {
-      for (const [sub, ext] of [["images", "jpg"], ["labels", "txt"]] as const) {
+      for (const [sub, ext] of [
+        ["images", "jpg"],
+        ["labels", "txt"],
+      ] as const) {
         const f = `${synthStem(2, i)}.${ext}`;
         expect((await readFile(join(slice, sub, f))).equals(await readFile(join(whole, sub, f)))).toBe(true);
       }

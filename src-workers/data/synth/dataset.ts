@@ -51,16 +51,19 @@ export function synthStem(seed: number, index: number): string {
 }
 
 export function encodeJpeg(img: Pick<SynthImage, "rgb" | "width" | "height">): Promise<Buffer> {
-  return sharp(img.rgb, { raw: { width: img.width, height: img.height, channels: 3 } })
-    // Huffman optimisation doubles encode time for ~6% smaller files: not worth it for generated data.
-    .jpeg({ quality: JPEG_QUALITY, optimiseCoding: false })
-    .toBuffer();
+  return (
+    sharp(img.rgb, { raw: { width: img.width, height: img.height, channels: 3 } })
+      // Huffman optimisation doubles encode time for ~6% smaller files: not worth it for generated data.
+      .jpeg({ quality: JPEG_QUALITY, optimiseCoding: false })
+      .toBuffer()
+  );
 }
 
 export async function writeSynthDataset(opts: SynthDatasetOptions): Promise<SynthSummary> {
   const { out, count, size, seed } = opts;
   const start = opts.start ?? 0;
-  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`synth count ${count} must be a whole number >= 0`);
+  if (!Number.isSafeInteger(count) || count < 0)
+    throw new RangeError(`synth count ${count} must be a whole number >= 0`);
   checkSynthArgs(seed, start, size);
   classCatalog(); // Fail on a broken class table before any file is written.
   const dirs = imageLabelDirs(out);
@@ -73,7 +76,7 @@ export async function writeSynthDataset(opts: SynthDatasetOptions): Promise<Synt
   let boxes = 0;
   let empty = 0;
   let done = 0;
-  let failure: unknown;
+  let failure: Error | undefined;
   const inFlight = new Set<Promise<void>>();
   const source = openFrameSource(opts.threads);
   const limit = IN_FLIGHT + 2 * source.threads;
@@ -94,7 +97,7 @@ export async function writeSynthDataset(opts: SynthDatasetOptions): Promise<Synt
           await writeFileAtomic(join(dirs.labels, `${stem}.txt`), formatLabels(img.boxes));
           opts.onProgress?.(++done, count);
         } catch (err) {
-          failure ??= err;
+          failure ??= err instanceof Error ? err : new Error(String(err));
         }
       })();
       inFlight.add(job);
@@ -108,5 +111,15 @@ export async function writeSynthDataset(opts: SynthDatasetOptions): Promise<Synt
   if (failure !== undefined) throw failure;
 
   const seconds = (performance.now() - began) / 1000;
-  return { out, images: count, empty, boxes, perClass, perMode, seconds, imagesPerSecond: count / Math.max(seconds, 1e-9), threads: source.threads };
+  return {
+    out,
+    images: count,
+    empty,
+    boxes,
+    perClass,
+    perMode,
+    seconds,
+    imagesPerSecond: count / Math.max(seconds, 1e-9),
+    threads: source.threads,
+  };
 }

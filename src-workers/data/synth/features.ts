@@ -43,7 +43,13 @@ export function paintFeatures(canvas: Canvas, palette: GroundPalette, rng: Rng):
 }
 
 function field(canvas: Canvas, palette: GroundPalette, rng: Rng, s: number): void {
-  const pen = new Pen(canvas, rng.range(0, canvas.width), rng.range(0, canvas.height), rng.range(0, Math.PI), s);
+  const pen = new Pen(
+    canvas,
+    rng.range(0, canvas.width),
+    rng.range(0, canvas.height),
+    rng.range(0, Math.PI),
+    s,
+  );
   const w = rng.range(120, 360);
   const h = rng.range(90, 300);
   const colour = palette.snow ? tone(SNOW_FIELD, rng.range(0.94, 1.02)) : rng.pick(FIELDS);
@@ -54,7 +60,12 @@ function field(canvas: Canvas, palette: GroundPalette, rng: Rng, s: number): voi
   const j = () => rng.range(-0.06, 0.06);
   const hw = w / 2;
   const hh = h / 2;
-  pen.poly([-hw, -hh, hw * (1 + j()), -hh * (1 + j()), hw, hh, -hw * (1 + j()), hh * (1 + j())], colour, rng.range(0.6, 0.85), stripes);
+  pen.poly(
+    [-hw, -hh, hw * (1 + j()), -hh * (1 + j()), hw, hh, -hw * (1 + j()), hh * (1 + j())],
+    colour,
+    rng.range(0.6, 0.85),
+    stripes,
+  );
 }
 
 function road(canvas: Canvas, palette: GroundPalette, rng: Rng, s: number): void {
@@ -115,11 +126,13 @@ function treeClump(canvas: Canvas, palette: GroundPalette, rng: Rng, s: number):
     list.push([cx + rng.gauss(spread * 0.5), cy + rng.gauss(spread * 0.5), r]);
   }
   // All shadows first, so no crown is darkened by a neighbour's shadow.
-  for (const [x, y, r] of list) canvas.ellipse(x + sx * r * 0.6, y + sy * r * 0.6, r, r, 0, [20, 24, 16], 0.35);
+  for (const [x, y, r] of list)
+    canvas.ellipse(x + sx * r * 0.6, y + sy * r * 0.6, r, r, 0, [20, 24, 16], 0.35);
   for (const [x, y, r] of list) {
     canvas.ellipse(x, y, r, r * rng.range(0.85, 1), rng.range(0, Math.PI), tone(base, rng.range(0.85, 1.1)));
     canvas.ellipse(x - sx * r * 0.3, y - sy * r * 0.3, r * 0.5, r * 0.5, 0, tone(base, 1.3), 0.6);
-    if (palette.snow) canvas.ellipse(x - sx * r * 0.2, y - sy * r * 0.2, r * 0.35, r * 0.3, 0, [230, 232, 236], 0.7);
+    if (palette.snow)
+      canvas.ellipse(x - sx * r * 0.2, y - sy * r * 0.2, r * 0.35, r * 0.3, 0, [230, 232, 236], 0.7);
   }
   return { x: cx, y: cy, r: spread + 11 * s };
 }

@@ -48,7 +48,9 @@ export function paintGround(canvas: Canvas, palette: GroundPalette, rng: Rng): v
   const lh = Math.ceil(canvas.height / STEP) + 1;
   const broad = valueNoise(rng, lw, lh, rng.int(2, 4));
   const mid = valueNoise(rng, lw, lh, rng.int(8, 14));
+  // Two fine octaves on unrelated grids, so neither grid's cells show as squares.
   const fine = valueNoise(rng, lw, lh, rng.int(30, 50));
+  const fine2 = valueNoise(rng, lw, lh, rng.int(61, 83));
   const patches = valueNoise(rng, lw, lh, rng.int(4, 9));
   const threshold = 1 - palette.patchShare;
   const low = new Float32Array(lw * lh * 3);
@@ -57,7 +59,7 @@ export function paintGround(canvas: Canvas, palette: GroundPalette, rng: Rng): v
     let c = mix(palette.low, palette.high, t);
     const p = smoothstep(threshold - 0.05, threshold + 0.08, patches[i]! * 0.8 + mid[i]! * 0.2);
     if (p > 0) c = mix(c, palette.patch, p * 0.85);
-    const k = 0.88 + fine[i]! * 0.24;
+    const k = (palette.snow ? 0.95 : 0.9) + (fine[i]! + fine2[i]!) * (palette.snow ? 0.025 : 0.05);
     // Clamp here: a Uint8Array store wraps (256 -> 0), and interpolating clamped values stays in range.
     low[i * 3] = Math.min(255, c[0] * k);
     low[i * 3 + 1] = Math.min(255, c[1] * k);

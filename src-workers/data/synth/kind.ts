@@ -23,7 +23,13 @@ export interface ObjectKind {
 }
 
 /** Darken the ground where `local` (a flat polygon in the pen's frame) casts its shadow; not part of the box. */
-export function castShadow(pen: Pen, local: readonly number[], ctx: PaintContext, length: number, alpha = 0.4): void {
+export function castShadow(
+  pen: Pen,
+  local: readonly number[],
+  ctx: PaintContext,
+  length: number,
+  alpha = 0.4,
+): void {
   const dx = ctx.sunX * length * pen.scale;
   const dy = ctx.sunY * length * pen.scale;
   const pts = pen.map(local);

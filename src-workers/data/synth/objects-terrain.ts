@@ -73,8 +73,12 @@ const smoke: ObjectKind = {
   name: "Smoke",
   size: [20, 150],
   extent: 0.6,
-  paint(pen, rng) {
-    const c = rng.chance(0.6) ? tone([196, 196, 194], rng.range(0.9, 1.05)) : tone([84, 82, 80], rng.range(0.8, 1.2));
+  paint(pen, rng, ctx) {
+    // White smoke vanishes against snow: in winter it is grey to dark.
+    const light = !ctx.snow && rng.chance(0.6);
+    const c = light
+      ? tone([196, 196, 194], rng.range(0.9, 1.05))
+      : tone([84, 82, 80], rng.range(0.8, ctx.snow ? 1.6 : 1.2));
     const puffs = rng.int(4, 8);
     // A plume: thick at the source, thinning and drifting along the wind (the local x axis).
     for (let k = 0; k < puffs; k++) {
@@ -89,7 +93,9 @@ const net: ObjectKind = {
   size: [20, 120],
   extent: 0.55,
   paint(pen, rng, ctx) {
-    const base = ctx.snow ? tone([200, 204, 198], rng.range(0.92, 1)) : tone([78, 92, 52], rng.range(0.85, 1.1));
+    const base = ctx.snow
+      ? tone([200, 204, 198], rng.range(0.92, 1))
+      : tone([78, 92, 52], rng.range(0.85, 1.1));
     const p = rng.range(0.07, 0.12);
     const cell = Math.max(0.05, 2.5 / pen.scale);
     // Patches of the pattern, with the net's diamond mesh over them.
@@ -114,14 +120,32 @@ const branches: ObjectKind = {
     const n = rng.int(7, 14);
     for (let k = 0; k < n; k++) {
       const c = mix(dark, [72, 80, 40], rng.next());
-      pen.poly(blobShape(rng, rng.range(0.08, 0.18), rng.range(0.05, 0.12), 6, 0.45, rng.range(-0.36, 0.36), rng.range(-0.26, 0.26)), c);
+      pen.poly(
+        blobShape(
+          rng,
+          rng.range(0.08, 0.18),
+          rng.range(0.05, 0.12),
+          6,
+          0.45,
+          rng.range(-0.36, 0.36),
+          rng.range(-0.26, 0.26),
+        ),
+        c,
+      );
     }
     const twigs = rng.int(3, 6);
     for (let k = 0; k < twigs; k++) {
       const x = rng.range(-0.4, 0.4);
       const y = rng.range(-0.3, 0.3);
       const a = rng.range(0, Math.PI);
-      pen.line(x, y, x + Math.cos(a) * 0.25, y + Math.sin(a) * 0.25, 0.02, ctx.snow ? [90, 80, 70] : [84, 62, 40]);
+      pen.line(
+        x,
+        y,
+        x + Math.cos(a) * 0.25,
+        y + Math.sin(a) * 0.25,
+        0.02,
+        ctx.snow ? [90, 80, 70] : [84, 62, 40],
+      );
     }
   },
 };
@@ -153,14 +177,27 @@ const building: ObjectKind = {
   extent: 0.66,
   paint(pen, rng, ctx) {
     const w = rng.range(0.45, 0.8);
-    const c = ctx.snow ? tone(SNOWY, rng.range(0.95, 1.02)) : tone(rng.pick<Rgb>([[168, 164, 154], [186, 172, 146], [140, 140, 138]]), rng.range(0.9, 1.1));
+    const c = ctx.snow
+      ? tone(SNOWY, rng.range(0.95, 1.02))
+      : tone(
+          rng.pick<Rgb>([
+            [168, 164, 154],
+            [186, 172, 146],
+            [140, 140, 138],
+          ]),
+          rng.range(0.9, 1.1),
+        );
     // The wall in shade shows beside the roof, as an oblique view gives it.
     const d = rng.range(0.06, 0.12);
-    pen.poly([0.5, -w / 2, 0.5 + d, -w / 2 + d, 0.5 + d, w / 2 + d, -0.5 + d, w / 2 + d, -0.5, w / 2, 0.5, w / 2], tone(c, 0.5));
+    pen.poly(
+      [0.5, -w / 2, 0.5 + d, -w / 2 + d, 0.5 + d, w / 2 + d, -0.5 + d, w / 2 + d, -0.5, w / 2, 0.5, w / 2],
+      tone(c, 0.5),
+    );
     pen.rect(0, 0, 1, w, c);
     pen.rect(0, 0, 0.92, w - 0.08, tone(c, 0.9));
     const units = rng.int(1, 4);
-    for (let k = 0; k < units; k++) pen.rect(rng.range(-0.35, 0.35), rng.range(-w / 3, w / 3), 0.08, 0.06, tone(c, 0.65));
+    for (let k = 0; k < units; k++)
+      pen.rect(rng.range(-0.35, 0.35), rng.range(-w / 3, w / 3), 0.08, 0.06, tone(c, 0.65));
   },
 };
 
@@ -180,4 +217,14 @@ const caponier: ObjectKind = {
   },
 };
 
-export const TERRAIN_KINDS: readonly ObjectKind[] = [shadow, trenches, tyreTracks, smoke, net, branches, roof, building, caponier];
+export const TERRAIN_KINDS: readonly ObjectKind[] = [
+  shadow,
+  trenches,
+  tyreTracks,
+  smoke,
+  net,
+  branches,
+  roof,
+  building,
+  caponier,
+];

@@ -83,7 +83,9 @@ const car: ObjectKind = {
   size: [8, 40],
   extent: 0.55,
   paint(pen, rng, ctx) {
-    const body = [-0.5, -0.18, -0.42, -0.24, 0.4, -0.24, 0.5, -0.16, 0.5, 0.16, 0.4, 0.24, -0.42, 0.24, -0.5, 0.18];
+    const body = [
+      -0.5, -0.18, -0.42, -0.24, 0.4, -0.24, 0.5, -0.16, 0.5, 0.16, 0.4, 0.24, -0.42, 0.24, -0.5, 0.18,
+    ];
     castShadow(pen, body, ctx, 0.08);
     const c = tone(rng.pick(CARS), rng.range(0.9, 1.08));
     pen.poly(body, c);
@@ -115,8 +117,17 @@ const plane: ObjectKind = {
   size: [24, 160],
   extent: 0.62,
   paint(pen, rng, ctx) {
-    const c = tone(rng.pick<Rgb>([[170, 174, 178], [120, 128, 120], [200, 202, 206]]), rng.range(0.9, 1.08));
-    const wings = [0.14, -0.05, -0.04, -0.5, -0.14, -0.5, -0.08, -0.05, -0.08, 0.05, -0.14, 0.5, -0.04, 0.5, 0.14, 0.05];
+    const c = tone(
+      rng.pick<Rgb>([
+        [170, 174, 178],
+        [120, 128, 120],
+        [200, 202, 206],
+      ]),
+      rng.range(0.9, 1.08),
+    );
+    const wings = [
+      0.14, -0.05, -0.04, -0.5, -0.14, -0.5, -0.08, -0.05, -0.08, 0.05, -0.14, 0.5, -0.04, 0.5, 0.14, 0.05,
+    ];
     castShadow(pen, wings, ctx, 0.12, 0.3);
     pen.poly(wings, tone(c, 0.92));
     pen.poly([-0.36, 0, -0.42, -0.16, -0.48, -0.16, -0.48, 0.16, -0.42, 0.16], tone(c, 0.92));
@@ -144,11 +155,28 @@ const man: ObjectKind = {
   paint(pen: Pen, rng, ctx) {
     // Seen from above: shoulders across the length, a head, a rifle.
     castShadow(pen, box(0, 0, 0.4, 0.9), ctx, 0.25, 0.35);
-    const c = paint(rng, ctx, rng.pick<Rgb>([[80, 86, 54], [104, 94, 66], [64, 70, 50]]));
+    const c = paint(
+      rng,
+      ctx,
+      rng.pick<Rgb>([
+        [80, 86, 54],
+        [104, 94, 66],
+        [64, 70, 50],
+      ]),
+    );
     pen.ellipse(0, 0, 0.22, 0.48, c);
     pen.ellipse(0.06, 0, 0.18, 0.18, tone(c, 0.7));
     pen.line(0.05, 0.3, 0.5, 0.3, 0.08, DARK);
   },
 };
 
-export const VEHICLE_KINDS: readonly ObjectKind[] = [armorVehicle, tank, truck, car, artillery, plane, moto, man];
+export const VEHICLE_KINDS: readonly ObjectKind[] = [
+  armorVehicle,
+  tank,
+  truck,
+  car,
+  artillery,
+  plane,
+  moto,
+  man,
+];

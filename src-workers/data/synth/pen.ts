@@ -31,7 +31,8 @@ export class Pen {
   /** Flat canvas points of flat local points. */
   map(local: readonly number[]): number[] {
     const out: number[] = [];
-    for (let k = 0; k + 1 < local.length; k += 2) out.push(this.px(local[k]!, local[k + 1]!), this.py(local[k]!, local[k + 1]!));
+    for (let k = 0; k + 1 < local.length; k += 2)
+      out.push(this.px(local[k]!, local[k + 1]!), this.py(local[k]!, local[k + 1]!));
     return out;
   }
 
@@ -59,12 +60,29 @@ export class Pen {
   }
 
   ellipse(lx: number, ly: number, rx: number, ry: number, c: Rgb, alpha = 1, shade?: Shade): void {
-    this.canvas.ellipse(this.px(lx, ly), this.py(lx, ly), rx * this.scale, ry * this.scale, this.angle, c, alpha, shade);
+    this.canvas.ellipse(
+      this.px(lx, ly),
+      this.py(lx, ly),
+      rx * this.scale,
+      ry * this.scale,
+      this.angle,
+      c,
+      alpha,
+      shade,
+    );
   }
 
   /** Stroke `w` local units wide (never under 1 px). */
   line(lx0: number, ly0: number, lx1: number, ly1: number, w: number, c: Rgb, alpha = 1): void {
-    this.canvas.line(this.px(lx0, ly0), this.py(lx0, ly0), this.px(lx1, ly1), this.py(lx1, ly1), w * this.scale, c, alpha);
+    this.canvas.line(
+      this.px(lx0, ly0),
+      this.py(lx0, ly0),
+      this.px(lx1, ly1),
+      this.py(lx1, ly1),
+      w * this.scale,
+      c,
+      alpha,
+    );
   }
 
   polyline(local: readonly number[], w: number, c: Rgb, alpha = 1, joints = true): void {

@@ -15,7 +15,8 @@ export interface FrameRequest {
   readonly size: number;
 }
 
-export type FrameReply = { readonly id: number; readonly img: SynthImage } | { readonly id: number; readonly error: string };
+export type FrameReply =
+  { readonly id: number; readonly img: SynthImage } | { readonly id: number; readonly error: string };
 
 export interface FrameSource {
   /** Worker threads in use (0: frames are made on this thread). */
@@ -61,7 +62,10 @@ class WorkerFrameSource implements FrameSource {
       const worker = new Worker(WORKER_FILE);
       worker.on("message", (reply: FrameReply) => this.settle(reply));
       worker.on("error", (err) => this.failAll(w, err));
-      worker.on("exit", (code) => code !== 0 && this.failAll(w, new Error(`synth worker ${w} exited with code ${code}`)));
+      worker.on(
+        "exit",
+        (code) => code !== 0 && this.failAll(w, new Error(`synth worker ${w} exited with code ${code}`)),
+      );
       this.workers.push(worker);
       this.load.push(0);
     }
@@ -70,7 +74,8 @@ class WorkerFrameSource implements FrameSource {
   frame(seed: number, index: number, size: number): Promise<SynthImage> {
     // The least busy worker: frames differ in cost, so strict round-robin would leave one idle.
     let w = -1;
-    for (let k = 0; k < this.load.length; k++) if (!this.dead.has(k) && (w < 0 || this.load[k]! < this.load[w]!)) w = k;
+    for (let k = 0; k < this.load.length; k++)
+      if (!this.dead.has(k) && (w < 0 || this.load[k]! < this.load[w]!)) w = k;
     if (w < 0) return Promise.reject(new Error("every synth worker has stopped"));
     const id = this.nextId++;
     this.load[w]!++;

@@ -79,7 +79,10 @@ describe("generateSynthImage", () => {
         for (let y = p.y0; y < p.y1; y++) {
           for (let x = p.x0; x < p.x1; x++) {
             const o = (y * SIZE + x) * 3;
-            const d = Math.abs(f.rgb[o]! - bare[o]!) + Math.abs(f.rgb[o + 1]! - bare[o + 1]!) + Math.abs(f.rgb[o + 2]! - bare[o + 2]!);
+            const d =
+              Math.abs(f.rgb[o]! - bare[o]!) +
+              Math.abs(f.rgb[o + 1]! - bare[o + 1]!) +
+              Math.abs(f.rgb[o + 2]! - bare[o + 2]!);
             if (d > 12) changed++;
           }
         }
@@ -93,7 +96,11 @@ describe("generateSynthImage", () => {
 
   it("grades brightness by mode: winter above normal above night", () => {
     const byMode = (m: string) => frames.filter((f) => f.mode === m).map((f) => mean(f.rgb));
-    const [norm, wint, night] = [byMode("Norm"), byMode("Wint"), byMode("Night")].map(mean) as [number, number, number];
+    const [norm, wint, night] = [byMode("Norm"), byMode("Wint"), byMode("Night")].map(mean) as [
+      number,
+      number,
+      number,
+    ];
     expect(wint).toBeGreaterThan(norm + 40);
     expect(norm).toBeGreaterThan(night + 25);
   });

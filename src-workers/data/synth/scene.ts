@@ -40,11 +40,18 @@ export interface SynthOptions {
 
 export function checkSynthArgs(seed: number, index: number, size: number): void {
   if (!Number.isSafeInteger(seed)) throw new RangeError(`synth seed ${seed} must be a whole number`);
-  if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`synth index ${index} must be a whole number >= 0`);
-  if (!Number.isInteger(size) || size < 32 || size > 8192) throw new RangeError(`synth size ${size} must be a whole number of px, 32-8192`);
+  if (!Number.isSafeInteger(index) || index < 0)
+    throw new RangeError(`synth index ${index} must be a whole number >= 0`);
+  if (!Number.isInteger(size) || size < 32 || size > 8192)
+    throw new RangeError(`synth size ${size} must be a whole number of px, 32-8192`);
 }
 
-export function generateSynthImage(seed: number, index: number, size: number, options: SynthOptions = {}): SynthImage {
+export function generateSynthImage(
+  seed: number,
+  index: number,
+  size: number,
+  options: SynthOptions = {},
+): SynthImage {
   checkSynthArgs(seed, index, size);
   const scene = Rng.of(seed, index, SCENE);
   const mode = MODE_NAMES[scene.int(0, MODE_NAMES.length - 1)]!;
@@ -105,7 +112,13 @@ function placeObjects(
 }
 
 /** A centre whose disc of radius r stays off other objects and tree clumps; mostly inside the frame. */
-function findSpot(rng: Rng, W: number, r: number, placed: readonly Keepout[], keepout: readonly Keepout[]): { x: number; y: number } | undefined {
+function findSpot(
+  rng: Rng,
+  W: number,
+  r: number,
+  placed: readonly Keepout[],
+  keepout: readonly Keepout[],
+): { x: number; y: number } | undefined {
   // Up to 40% of the radius may poke out at the edge, as objects cut by the frame do in real footage.
   const margin = Math.min(r * 0.6, W / 2);
   for (let attempt = 0; attempt < 12; attempt++) {

@@ -27,8 +27,9 @@ const SUMMER: readonly GroundPalette[] = [
   { low: [160, 142, 104], high: [210, 194, 152], patch: [120, 120, 80], patchShare: 0.2, snow: false }, // sand
 ];
 const WINTER: readonly GroundPalette[] = [
-  { low: [200, 205, 214], high: [246, 248, 252], patch: [112, 106, 96], patchShare: 0.12, snow: true },
-  { low: [188, 194, 204], high: [236, 240, 246], patch: [96, 104, 84], patchShare: 0.18, snow: true },
+  // Earth showing through thin snow: muted, so it reads as ground, not as a dark object.
+  { low: [200, 205, 214], high: [246, 248, 252], patch: [178, 174, 166], patchShare: 0.12, snow: true },
+  { low: [188, 194, 204], high: [236, 240, 246], patch: [170, 174, 160], patchShare: 0.16, snow: true },
 ];
 
 export function groundPalette(mode: ModeName, rng: Rng): GroundPalette {

@@ -1,0 +1,55 @@
+/** Process-wide settings of libtorch: seeds, threads, autograd mode, CUDA, live-tensor counters. */
+import { nativeTorch } from "./native.js";
+
+export function manualSeed(seed: number): void {
+  nativeTorch().manualSeed(seed);
+}
+
+export function setNumThreads(n: number): void {
+  nativeTorch().setNumThreads(n);
+}
+
+export function getNumThreads(): number {
+  return nativeTorch().getNumThreads();
+}
+
+/** Run fn with autograd off (Python's `with torch.no_grad()`); restores the previous mode. */
+export function noGrad<T>(fn: () => T): T {
+  const T = nativeTorch();
+  const prev = T.setGradEnabled(false);
+  try {
+    return fn();
+  } finally {
+    T.setGradEnabled(prev);
+  }
+}
+
+export function enableGrad<T>(fn: () => T): T {
+  const T = nativeTorch();
+  const prev = T.setGradEnabled(true);
+  try {
+    return fn();
+  } finally {
+    T.setGradEnabled(prev);
+  }
+}
+
+export function isGradEnabled(): boolean {
+  return nativeTorch().isGradEnabled();
+}
+
+export const cuda = {
+  isAvailable: (): boolean => nativeTorch().cudaIsAvailable(),
+  deviceCount: (): number => nativeTorch().cudaDeviceCount(),
+  synchronize: (device?: number): void => nativeTorch().cudaSynchronize(device),
+  memoryStats: (device = 0) => nativeTorch().cudaMemoryStats(device),
+};
+
+/** Tensors alive in the addon (handles not yet disposed or collected) and their bytes. */
+export function liveTensors(): { count: number; bytes: number } {
+  return nativeTorch().liveTensors();
+}
+
+export function buildInfo(): { torchVersion: string; cuda: boolean; cxx11Abi: number } {
+  return nativeTorch().buildInfo();
+}
