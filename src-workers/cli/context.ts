@@ -48,14 +48,20 @@ export class CliContext {
   }
 
   progress(label: string, total?: number, unit?: string): ProgressBar {
-    return new ProgressBar({ label, ...(total === undefined ? {} : { total }), ...(unit ? { unit } : {}), quiet: this.globals.quiet === true });
+    return new ProgressBar({
+      label,
+      ...(total === undefined ? {} : { total }),
+      ...(unit ? { unit } : {}),
+      quiet: this.globals.quiet === true,
+    });
   }
 
   problemLog(): ProblemLog {
     let printed = 0;
     return new ProblemLog(1000, (p) => {
       if (printed < PRINT_PROBLEMS) process.stderr.write(`${clearLine()}${formatProblem(p)}\n`);
-      else if (printed === PRINT_PROBLEMS) process.stderr.write(`${clearLine()}(further problems are counted, not printed)\n`);
+      else if (printed === PRINT_PROBLEMS)
+        process.stderr.write(`${clearLine()}(further problems are counted, not printed)\n`);
       printed++;
     });
   }

@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { AzaionError, ConfigError, UsageError, errorMessage } from "../core/errors.js";
+import { registerDemo } from "./commands/demo.js";
 import { registerCommands } from "./commands/index.js";
 import { CliContext } from "./context.js";
 
@@ -14,13 +15,17 @@ export function buildProgram(): Command {
   const program = new Command("azaion")
     .description("Azaion Workstation: datasets, training, export and inference for YOLO11 aerial detectors")
     .version(process.env.npm_package_version ?? "0.1.0", "-V, --version", "print the version")
-    .addOption(new Option("--config <file>", "configuration YAML (default: AZAION_CONFIG or config/default.yaml)"))
+    .addOption(
+      new Option("--config <file>", "configuration YAML (default: AZAION_CONFIG or config/default.yaml)"),
+    )
     .addOption(new Option("--root <dir>", "data root (overrides the config's root and AZAION_ROOT)"))
     .addOption(new Option("-q, --quiet", "no progress bars or information lines"))
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   const ctx = new CliContext(program);
   registerCommands(program, ctx);
+  // The demo runs the other subcommands, each on a fresh program of its own.
+  registerDemo(program, ctx, (argv) => runCli(argv));
   for (const c of program.commands) c.exitOverride().showHelpAfterError("(run with --help for usage)");
   return program;
 }

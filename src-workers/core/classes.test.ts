@@ -76,7 +76,10 @@ describe("class system", () => {
     expect(() => parseClassesFile("slots: 80\nmodes: []\nclasses: []\n", "x.yaml")).toThrow(ConfigError);
     expect(() => parseClassesFile("slots: 80\nmodes: []\nclasses: []\n", "x.yaml")).toThrow(/x\.yaml: modes/);
     expect(() =>
-      parseClassesFile("slots: 80\nmodes: [{name: A, offset: 0}]\nclasses: [{name: B, colour: red}]\n", "y.yaml"),
+      parseClassesFile(
+        "slots: 80\nmodes: [{name: A, offset: 0}]\nclasses: [{name: B, colour: red}]\n",
+        "y.yaml",
+      ),
     ).toThrow(/y\.yaml: classes\.0\.colour: a colour is #rrggbb/);
     expect(() =>
       parseClassesFile(

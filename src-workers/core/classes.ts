@@ -11,7 +11,9 @@ import { defaultConfigDir } from "./package-root.js";
 import { zodIssuesToText } from "./zod-text.js";
 
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour is #rrggbb");
-const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "a name is letters, digits, _ or -, starting with a letter");
+const name = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "a name is letters, digits, _ or -, starting with a letter");
 
 export const classesFileSchema = z
   .object({
@@ -51,7 +53,11 @@ export class ClassCatalog {
 
   constructor(file: ClassesFile, source = "classes") {
     this.slots = file.slots;
-    this.baseClasses = file.classes.map((c, index) => ({ index, name: c.name, colour: c.colour.toLowerCase() }));
+    this.baseClasses = file.classes.map((c, index) => ({
+      index,
+      name: c.name,
+      colour: c.colour.toLowerCase(),
+    }));
     this.modes = file.modes.map((m, index) => ({ index, name: m.name, offset: m.offset }));
     this.bySlot = new Array<ClassSlot | undefined>(file.slots).fill(undefined);
     const seen = new Set<string>();
@@ -63,10 +69,18 @@ export class ClassCatalog {
       for (const base of this.baseClasses) {
         const id = base.index + mode.offset;
         if (id >= this.slots) {
-          throw new ConfigError(`${base.name} in mode ${mode.name} needs slot ${id}, beyond the ${this.slots} slots`, source, "modes");
+          throw new ConfigError(
+            `${base.name} in mode ${mode.name} needs slot ${id}, beyond the ${this.slots} slots`,
+            source,
+            "modes",
+          );
         }
         if (this.bySlot[id]) {
-          throw new ConfigError(`slot ${id} is used twice (${this.bySlot[id].displayName} and ${base.name} in ${mode.name})`, source, "modes");
+          throw new ConfigError(
+            `slot ${id} is used twice (${this.bySlot[id].displayName} and ${base.name} in ${mode.name})`,
+            source,
+            "modes",
+          );
         }
         const slot: ClassSlot = { id, base, mode, displayName: `${base.name} (${mode.name})` };
         this.bySlot[id] = slot;
@@ -87,7 +101,8 @@ export class ClassCatalog {
   /** Why an id cannot be used, or undefined when it can. */
   whyInvalid(id: number): string | undefined {
     if (!Number.isInteger(id)) return `class id ${id} is not an integer`;
-    if (id < 0 || id >= this.slots) return `class ${id} is outside the ${this.slots} class slots (0-${this.slots - 1})`;
+    if (id < 0 || id >= this.slots)
+      return `class ${id} is outside the ${this.slots} class slots (0-${this.slots - 1})`;
     if (this.bySlot[id] === undefined) {
       const used = this.modes.map((m) => `${m.offset}-${m.offset + this.baseClasses.length - 1}`).join(", ");
       return `class ${id} is an unused slot (used slots: ${used})`;
@@ -104,9 +119,17 @@ export class ClassCatalog {
 
   idOf(base: string | number, mode: string | number = 0): number {
     const b = typeof base === "number" ? this.baseClasses[base] : this.findBase(base);
-    if (!b) throw new ClassIdError(`unknown base class "${base}" (known: ${this.baseClasses.map((c) => c.name).join(", ")})`, -1);
+    if (!b)
+      throw new ClassIdError(
+        `unknown base class "${base}" (known: ${this.baseClasses.map((c) => c.name).join(", ")})`,
+        -1,
+      );
     const m = typeof mode === "number" ? this.modes[mode] : this.findMode(mode);
-    if (!m) throw new ClassIdError(`unknown weather mode "${mode}" (known: ${this.modes.map((x) => x.name).join(", ")})`, -1);
+    if (!m)
+      throw new ClassIdError(
+        `unknown weather mode "${mode}" (known: ${this.modes.map((x) => x.name).join(", ")})`,
+        -1,
+      );
     return b.index + m.offset;
   }
 
@@ -125,7 +148,13 @@ export class ClassCatalog {
    * which takes `defaultMode` (Norm unless told). Case-insensitive. Undefined when unknown.
    */
   resolveName(name: string, defaultMode: string | number = 0): number | undefined {
-    const exact = this.byName.get(name.trim().toLowerCase().replace(/\s*\(\s*/, " (").replace(/\s*\)$/, ")"));
+    const exact = this.byName.get(
+      name
+        .trim()
+        .toLowerCase()
+        .replace(/\s*\(\s*/, " (")
+        .replace(/\s*\)$/, ")"),
+    );
     if (exact) return exact.id;
     const base = this.findBase(name);
     if (!base) return undefined;

@@ -50,7 +50,9 @@ describe("config", () => {
 
   it("names the file and key of a bad config file", async () => {
     const file = join(dir, "bad.yaml");
-    const good = await import("node:fs").then((fs) => fs.readFileSync(join(packageRoot(), "config", "default.yaml"), "utf8"));
+    const good = await import("node:fs").then((fs) =>
+      fs.readFileSync(join(packageRoot(), "config", "default.yaml"), "utf8"),
+    );
     await writeFile(file, good.replace("imgsz: 1280", "imgsz: -5"));
     try {
       loadConfig({ file, env: {} });
@@ -70,7 +72,9 @@ describe("config", () => {
   it("refuses secrets in config files", async () => {
     const file = join(dir, "secret.yaml");
     await writeFile(file, "root: /x\napi:\n  password: hunter2\n");
-    expect(() => loadConfig({ file, env: {} })).toThrow(/api\.password: secrets are never read from config files/);
+    expect(() => loadConfig({ file, env: {} })).toThrow(
+      /api\.password: secrets are never read from config files/,
+    );
   });
 });
 
@@ -88,7 +92,9 @@ describe("secrets", () => {
     const file = join(dir, "open.yaml");
     await writeFile(file, "api_password: x\n");
     await chmod(file, 0o644);
-    expect(() => loadSecrets({ AZAION_SECRETS_FILE: file })).toThrow(/permissions 644 let others read it; refusing/);
+    expect(() => loadSecrets({ AZAION_SECRETS_FILE: file })).toThrow(
+      /permissions 644 let others read it; refusing/,
+    );
     await chmod(file, 0o640);
     expect(() => loadSecrets({ AZAION_SECRETS_FILE: file })).toThrow(/permissions 640/);
   });
@@ -103,6 +109,8 @@ describe("secrets", () => {
     await writeFile(file, "api_pasword: x\n");
     await chmod(file, 0o600);
     expect(() => loadSecrets({ AZAION_SECRETS_FILE: file })).toThrow(/typo\.yaml: .*api_pasword/);
-    expect(() => requireSecret({}, "cdn_write_secret_key")).toThrow(/set AZAION_CDN_WRITE_SECRET_KEY or add "cdn_write_secret_key"/);
+    expect(() => requireSecret({}, "cdn_write_secret_key")).toThrow(
+      /set AZAION_CDN_WRITE_SECRET_KEY or add "cdn_write_secret_key"/,
+    );
   });
 });

@@ -30,7 +30,11 @@ export const configSchema = z
       })
       .strict(),
     synth: z
-      .object({ count: z.number().int().positive(), size: z.number().int().min(64).max(4096), seed: z.number().int() })
+      .object({
+        count: z.number().int().positive(),
+        size: z.number().int().min(64).max(4096),
+        seed: z.number().int(),
+      })
       .strict(),
     visualise: z
       .object({
@@ -119,7 +123,12 @@ export function loadConfig(opts: LoadConfigOptions = {}): AzaionConfig {
   return { ...final.data, root: expandHome(final.data.root) };
 }
 
-function applyOverride(target: Record<string, unknown>, path: string[], value: string, envName: string): void {
+function applyOverride(
+  target: Record<string, unknown>,
+  path: string[],
+  value: string,
+  envName: string,
+): void {
   let node: Record<string, unknown> = target;
   for (let i = 0; i < path.length - 1; i++) {
     const next = node[path[i]!];
@@ -129,7 +138,8 @@ function applyOverride(target: Record<string, unknown>, path: string[], value: s
     node = next as Record<string, unknown>;
   }
   const leaf = path[path.length - 1]!;
-  if (!(leaf in node)) throw new ConfigError(`${envName}: unknown config key ${path.join(".")}`, envName, path.join("."));
+  if (!(leaf in node))
+    throw new ConfigError(`${envName}: unknown config key ${path.join(".")}`, envName, path.join("."));
   if (typeof node[leaf] === "string") {
     node[leaf] = value;
     return;
@@ -138,7 +148,11 @@ function applyOverride(target: Record<string, unknown>, path: string[], value: s
   try {
     node[leaf] = parseYaml(value);
   } catch (err) {
-    throw new ConfigError(`${envName}: not a valid value: ${(err as Error).message}`, envName, path.join("."));
+    throw new ConfigError(
+      `${envName}: not a valid value: ${(err as Error).message}`,
+      envName,
+      path.join("."),
+    );
   }
 }
 
@@ -152,7 +166,8 @@ function refuseSecrets(node: Record<string, unknown>, file: string, prefix: stri
         key,
       );
     }
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) refuseSecrets(v as Record<string, unknown>, file, key);
+    if (v !== null && typeof v === "object" && !Array.isArray(v))
+      refuseSecrets(v as Record<string, unknown>, file, key);
   }
 }
 

@@ -98,7 +98,12 @@ export function parseLabelLine(
       err("box lies entirely outside the image");
       return { problems };
     }
-    problems.push({ severity: "warning", file, line, message: `box extends ${outside.toFixed(4)} outside the image; clipped` });
+    problems.push({
+      severity: "warning",
+      file,
+      line,
+      message: `box extends ${outside.toFixed(4)} outside the image; clipped`,
+    });
   }
   return { box: { classId, cx, cy, w, h }, problems };
 }
@@ -118,7 +123,9 @@ function clip(s: string): string {
 
 /** YOLO text for boxes: six decimals, as Ultralytics writes them. */
 export function formatLabels(boxes: readonly YoloBox[]): string {
-  return boxes.map((b) => `${b.classId} ${b.cx.toFixed(6)} ${b.cy.toFixed(6)} ${b.w.toFixed(6)} ${b.h.toFixed(6)}\n`).join("");
+  return boxes
+    .map((b) => `${b.classId} ${b.cx.toFixed(6)} ${b.cy.toFixed(6)} ${b.w.toFixed(6)} ${b.h.toFixed(6)}\n`)
+    .join("");
 }
 
 export async function readLabelFile(file: string, catalog: ClassCatalog): Promise<ParsedLabels> {
@@ -126,7 +133,10 @@ export async function readLabelFile(file: string, catalog: ClassCatalog): Promis
   try {
     buf = await readFile(file);
   } catch (e) {
-    return { boxes: [], problems: [{ severity: "error", file, message: `cannot read label file: ${(e as Error).message}` }] };
+    return {
+      boxes: [],
+      problems: [{ severity: "error", file, message: `cannot read label file: ${(e as Error).message}` }],
+    };
   }
   let text: string;
   try {

@@ -47,11 +47,23 @@ export class ProblemLog {
   }
 
   error(file: string, message: string, line?: number, field?: string): void {
-    this.add({ severity: "error", file, message, ...(line === undefined ? {} : { line }), ...(field === undefined ? {} : { field }) });
+    this.add({
+      severity: "error",
+      file,
+      message,
+      ...(line === undefined ? {} : { line }),
+      ...(field === undefined ? {} : { field }),
+    });
   }
 
   warning(file: string, message: string, line?: number, field?: string): void {
-    this.add({ severity: "warning", file, message, ...(line === undefined ? {} : { line }), ...(field === undefined ? {} : { field }) });
+    this.add({
+      severity: "warning",
+      file,
+      message,
+      ...(line === undefined ? {} : { line }),
+      ...(field === undefined ? {} : { field }),
+    });
   }
 
   /** One line, e.g. "3 errors, 1 warning". */

@@ -27,7 +27,9 @@ export const SECRET_ENV: Record<SecretKey, string> = Object.fromEntries(
   SECRET_KEYS.map((k) => [k, `AZAION_${k.toUpperCase()}`]),
 ) as Record<SecretKey, string>;
 
-const secretsFileSchema = z.object(Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()]))).strict();
+const secretsFileSchema = z
+  .object(Object.fromEntries(SECRET_KEYS.map((k) => [k, z.string().min(1).optional()])))
+  .strict();
 
 export type Secrets = Partial<Record<SecretKey, string>>;
 
@@ -55,7 +57,10 @@ export function loadSecrets(env: NodeJS.ProcessEnv = process.env, repoRoot: stri
 export function readSecretsFile(file: string, repoRoot: string): Secrets {
   const rel = relative(resolve(repoRoot), file);
   if (!rel.startsWith("..") && !rel.startsWith("/")) {
-    throw new ConfigError(`${file}: a secrets file must live outside the repository (${repoRoot}), where it cannot be committed`, file);
+    throw new ConfigError(
+      `${file}: a secrets file must live outside the repository (${repoRoot}), where it cannot be committed`,
+      file,
+    );
   }
   let mode: number;
   try {

@@ -29,10 +29,16 @@ function shapeOf(data: Nested): number[] {
  * A tensor from data: a typed array (its dtype inferred; float16/bfloat16 as Uint16Array with the dtype
  * named) with a shape, or nested arrays of numbers/booleans (float32 unless a dtype is given).
  */
-export function tensor(data: ArrayBufferView | Nested, shapeOrOpts?: readonly number[] | TensorOptions, opts: TensorOptions = {}): Tensor {
+export function tensor(
+  data: ArrayBufferView | Nested,
+  shapeOrOpts?: readonly number[] | TensorOptions,
+  opts: TensorOptions = {},
+): Tensor {
   const T = nativeTorch();
   if (ArrayBuffer.isView(data)) {
-    const shape = Array.isArray(shapeOrOpts) ? (shapeOrOpts as readonly number[]) : [data.byteLength / bytesPer(data)];
+    const shape = Array.isArray(shapeOrOpts)
+      ? (shapeOrOpts as readonly number[])
+      : [data.byteLength / bytesPer(data)];
     const o = Array.isArray(shapeOrOpts) ? opts : ((shapeOrOpts as TensorOptions | undefined) ?? {});
     const dtype = o.dtype ?? dtypeOfArray(data);
     return wrap(T.fromBuffer(data, shape, dtype, o.device));
@@ -46,7 +52,10 @@ export function tensor(data: ArrayBufferView | Nested, shapeOrOpts?: readonly nu
   };
   walk(data);
   const expected = shape.reduce((a, b) => a * b, 1);
-  if (flat.length !== expected) throw new TypeError(`tensor(): ragged nested array (${flat.length} values for shape [${shape.join(", ")}])`);
+  if (flat.length !== expected)
+    throw new TypeError(
+      `tensor(): ragged nested array (${flat.length} values for shape [${shape.join(", ")}])`,
+    );
   const dtype: DType = o.dtype ?? (typeof flat[0] === "boolean" ? "bool" : "float32");
   const numbers = flat.map(Number);
   const buf = fill(dtype, numbers);
@@ -88,7 +97,13 @@ function fill(dtype: DType, v: number[]): ArrayBufferView | undefined {
 }
 
 export function scalar(value: Scalar, opts: TensorOptions = {}): Tensor {
-  return wrap(nativeTorch().scalarTensor(value, opts.dtype ?? (typeof value === "boolean" ? "bool" : "float32"), opts.device));
+  return wrap(
+    nativeTorch().scalarTensor(
+      value,
+      opts.dtype ?? (typeof value === "boolean" ? "bool" : "float32"),
+      opts.device,
+    ),
+  );
 }
 
 export function zeros(shape: readonly number[], opts: TensorOptions = {}): Tensor {
@@ -138,7 +153,12 @@ export function randn(shape: readonly number[], opts: RandomOptions = {}): Tenso
   return wrap(nativeTorch().randn(shape, opts.dtype, opts.device, opts.seed));
 }
 
-export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  opts: RandomOptions = {},
+): Tensor {
   return wrap(nativeTorch().randint(low, high, shape, opts.dtype, opts.device, opts.seed));
 }
 

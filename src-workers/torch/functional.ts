@@ -6,11 +6,21 @@ const T = () => nativeTorch();
 const pair = (v: number | readonly number[]): number[] => (typeof v === "number" ? [v, v] : [...v]);
 
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  return wrap(T().cat(tensors.map((t) => t.native), dim));
+  return wrap(
+    T().cat(
+      tensors.map((t) => t.native),
+      dim,
+    ),
+  );
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  return wrap(T().stack(tensors.map((t) => t.native), dim));
+  return wrap(
+    T().stack(
+      tensors.map((t) => t.native),
+      dim,
+    ),
+  );
 }
 
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
@@ -18,7 +28,12 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
 }
 
 export function meshgrid(tensors: readonly Tensor[], indexing: "ij" | "xy" = "ij"): Tensor[] {
-  return wrapAll(T().meshgrid(tensors.map((t) => t.native), indexing));
+  return wrapAll(
+    T().meshgrid(
+      tensors.map((t) => t.native),
+      indexing,
+    ),
+  );
 }
 
 export function maximum(a: Tensor, b: Operand): Tensor {
@@ -38,7 +53,15 @@ export interface Conv2dOptions {
 
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, o: Conv2dOptions = {}): Tensor {
   return wrap(
-    T().conv2d(x.native, weight.native, opt(bias), pair(o.stride ?? 1), pair(o.padding ?? 0), pair(o.dilation ?? 1), o.groups ?? 1),
+    T().conv2d(
+      x.native,
+      weight.native,
+      opt(bias),
+      pair(o.stride ?? 1),
+      pair(o.padding ?? 0),
+      pair(o.dilation ?? 1),
+      o.groups ?? 1,
+    ),
   );
 }
 
@@ -90,7 +113,9 @@ export function maxPool2d(x: Tensor, kernel: number | readonly number[], o: MaxP
 
 /** Nearest-neighbour upsampling by a scale factor, or to a size [h, w]. */
 export function upsampleNearest2d(x: Tensor, by: number | { readonly size: readonly number[] }): Tensor {
-  return typeof by === "number" ? wrap(T().upsampleNearest2d(x.native, by)) : wrap(T().upsampleNearest2d(x.native, null, by.size));
+  return typeof by === "number"
+    ? wrap(T().upsampleNearest2d(x.native, by))
+    : wrap(T().upsampleNearest2d(x.native, null, by.size));
 }
 
 export function softmax(x: Tensor, dim: number): Tensor {
@@ -106,16 +131,30 @@ export function bceWithLogits(
   target: Tensor,
   o: { readonly weight?: Tensor; readonly posWeight?: Tensor; readonly reduction?: Reduction } = {},
 ): Tensor {
-  return wrap(T().bceWithLogits(input.native, target.native, opt(o.weight), opt(o.posWeight), o.reduction ?? "mean"));
+  return wrap(
+    T().bceWithLogits(input.native, target.native, opt(o.weight), opt(o.posWeight), o.reduction ?? "mean"),
+  );
 }
 
 export function crossEntropy(
   input: Tensor,
   target: Tensor,
-  o: { readonly weight?: Tensor; readonly reduction?: Reduction; readonly ignoreIndex?: number; readonly labelSmoothing?: number } = {},
+  o: {
+    readonly weight?: Tensor;
+    readonly reduction?: Reduction;
+    readonly ignoreIndex?: number;
+    readonly labelSmoothing?: number;
+  } = {},
 ): Tensor {
   return wrap(
-    T().crossEntropy(input.native, target.native, opt(o.weight), o.reduction ?? "mean", o.ignoreIndex ?? -100, o.labelSmoothing ?? 0),
+    T().crossEntropy(
+      input.native,
+      target.native,
+      opt(o.weight),
+      o.reduction ?? "mean",
+      o.ignoreIndex ?? -100,
+      o.labelSmoothing ?? 0,
+    ),
   );
 }
 

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { packageRoot } from "../core/package-root.js";
 import { TorchError } from "./errors.js";
 
-export type DTypeName = "float32" | "float64" | "float16" | "bfloat16" | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool";
+export type DTypeName =
+  "float32" | "float64" | "float16" | "bfloat16" | "int64" | "int32" | "int16" | "int8" | "uint8" | "bool";
 export type Reduction = "mean" | "sum" | "none";
 type Dims = number | readonly number[];
 
@@ -60,7 +61,12 @@ export interface AdamOptions {
 export interface NativeTorch {
   setErrorClass(cls: new (message: string, op: string, inputs: string, detail: string) => Error): void;
   // creation
-  fromBuffer(data: ArrayBufferView | ArrayBuffer, shape: readonly number[], dtype: DTypeName, device?: string): N;
+  fromBuffer(
+    data: ArrayBufferView | ArrayBuffer,
+    shape: readonly number[],
+    dtype: DTypeName,
+    device?: string,
+  ): N;
   zeros(shape: readonly number[], dtype?: DTypeName, device?: string): N;
   ones(shape: readonly number[], dtype?: DTypeName, device?: string): N;
   empty(shape: readonly number[], dtype?: DTypeName, device?: string): N;
@@ -73,7 +79,14 @@ export interface NativeTorch {
   scalarTensor(value: number | boolean, dtype?: DTypeName, device?: string): N;
   rand(shape: readonly number[], dtype?: DTypeName, device?: string, seed?: number): N;
   randn(shape: readonly number[], dtype?: DTypeName, device?: string, seed?: number): N;
-  randint(low: number, high: number, shape: readonly number[], dtype?: DTypeName, device?: string, seed?: number): N;
+  randint(
+    low: number,
+    high: number,
+    shape: readonly number[],
+    dtype?: DTypeName,
+    device?: string,
+    seed?: number,
+  ): N;
   randperm(n: number, device?: string, seed?: number): N;
   to(t: N, dtype?: DTypeName | null, device?: string | null): N;
   // element-wise
@@ -196,21 +209,59 @@ export interface NativeTorch {
   unbind(t: N, dim?: number): N[];
   meshgrid(ts: readonly N[], indexing?: "ij" | "xy"): N[];
   // nn
-  conv2d(x: N, w: N, b: OptN, stride: readonly number[], padding: readonly number[], dilation: readonly number[], groups: number): N;
-  batchNorm(x: N, w: OptN, b: OptN, runningMean: OptN, runningVar: OptN, training: boolean, momentum: number, eps: number): N;
-  maxPool2d(x: N, kernel: readonly number[], stride?: readonly number[] | null, padding?: readonly number[], dilation?: readonly number[], ceilMode?: boolean): N;
+  conv2d(
+    x: N,
+    w: N,
+    b: OptN,
+    stride: readonly number[],
+    padding: readonly number[],
+    dilation: readonly number[],
+    groups: number,
+  ): N;
+  batchNorm(
+    x: N,
+    w: OptN,
+    b: OptN,
+    runningMean: OptN,
+    runningVar: OptN,
+    training: boolean,
+    momentum: number,
+    eps: number,
+  ): N;
+  maxPool2d(
+    x: N,
+    kernel: readonly number[],
+    stride?: readonly number[] | null,
+    padding?: readonly number[],
+    dilation?: readonly number[],
+    ceilMode?: boolean,
+  ): N;
   upsampleNearest2d(x: N, scale: number | null, size?: readonly number[]): N;
   softmax(x: N, dim: number): N;
   logSoftmax(x: N, dim: number): N;
   bceWithLogits(x: N, target: N, weight?: OptN, posWeight?: OptN, reduction?: Reduction): N;
-  crossEntropy(x: N, target: N, weight?: OptN, reduction?: Reduction, ignoreIndex?: number, labelSmoothing?: number): N;
+  crossEntropy(
+    x: N,
+    target: N,
+    weight?: OptN,
+    reduction?: Reduction,
+    ignoreIndex?: number,
+    labelSmoothing?: number,
+  ): N;
   matmul(a: N, b: N): N;
   bmm(a: N, b: N): N;
   linear(x: N, w: N, b?: OptN): N;
   nms(boxes: N, scores: N, iouThreshold: number): N;
   // optim
   sgdStep(params: readonly N[], buffers: readonly N[], options: SgdOptions, first: readonly boolean[]): void;
-  adamStep(params: readonly N[], expAvg: readonly N[], expAvgSq: readonly N[], maxExpAvgSq: readonly N[], steps: readonly number[], options: AdamOptions): void;
+  adamStep(
+    params: readonly N[],
+    expAvg: readonly N[],
+    expAvgSq: readonly N[],
+    maxExpAvgSq: readonly N[],
+    steps: readonly number[],
+    options: AdamOptions,
+  ): void;
   clipGradNorm(params: readonly N[], maxNorm: number, normType?: number): number;
   zeroGrad(params: readonly N[], setToNone?: boolean): void;
   // runtime
@@ -222,7 +273,12 @@ export interface NativeTorch {
   cudaIsAvailable(): boolean;
   cudaDeviceCount(): number;
   cudaSynchronize(device?: number): void;
-  cudaMemoryStats(device?: number): { allocated: number; peakAllocated: number; reserved: number; peakReserved: number };
+  cudaMemoryStats(device?: number): {
+    allocated: number;
+    peakAllocated: number;
+    reserved: number;
+    peakReserved: number;
+  };
   liveTensors(): { count: number; bytes: number };
   buildInfo(): { torchVersion: string; cuda: boolean; cxx11Abi: number };
 }

@@ -23,7 +23,16 @@ export function register(t: Scoped): void {
 }
 
 /** Tensors (possibly nested in arrays and plain objects) that a scope's result holds. */
-export type TensorContainer = Scoped | readonly TensorContainer[] | { readonly [k: string]: TensorContainer } | number | string | boolean | null | undefined | void;
+export type TensorContainer =
+  | Scoped
+  | readonly TensorContainer[]
+  | { readonly [k: string]: TensorContainer }
+  | number
+  | string
+  | boolean
+  | null
+  | undefined
+  | void;
 
 function collect(value: unknown, into: Set<Scoped>, depth = 0): void {
   if (value === null || typeof value !== "object" || depth > 8) return;

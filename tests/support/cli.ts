@@ -10,7 +10,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function azaion(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+export function azaion(
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(repoRoot, "bin", "azaion.js"), ...args], {
       cwd: opts.cwd ?? repoRoot,

@@ -7,18 +7,28 @@ import type { CliContext } from "../context.js";
 export function registerInfo(program: Command, ctx: CliContext): void {
   program
     .command("config")
-    .description("print the effective configuration (file + AZAION_* overrides) and which secrets are set (never their values)")
+    .description(
+      "print the effective configuration (file + AZAION_* overrides) and which secrets are set (never their values)",
+    )
     .option("--json", "print JSON instead of YAML")
     .action((opts: { json?: boolean }) => {
       const config = ctx.config();
       const secrets = loadSecrets();
-      const present = Object.fromEntries(SECRET_KEYS.map((k) => [k, secrets[k] === undefined ? `unset (${SECRET_ENV[k]})` : "set"]));
-      ctx.out(opts.json ? JSON.stringify({ config, secrets: present }, null, 2) : stringify({ ...config, secrets: present }));
+      const present = Object.fromEntries(
+        SECRET_KEYS.map((k) => [k, secrets[k] === undefined ? `unset (${SECRET_ENV[k]})` : "set"]),
+      );
+      ctx.out(
+        opts.json
+          ? JSON.stringify({ config, secrets: present }, null, 2)
+          : stringify({ ...config, secrets: present }),
+      );
     });
 
   program
     .command("classes")
-    .description("print the class table: slot id, base class, weather mode, display name and colour of every used slot")
+    .description(
+      "print the class table: slot id, base class, weather mode, display name and colour of every used slot",
+    )
     .option("--json", "print JSON instead of a table")
     .action((opts: { json?: boolean }) => {
       const catalog = ctx.catalog();
@@ -31,7 +41,9 @@ export function registerInfo(program: Command, ctx: CliContext): void {
         return;
       }
       const w = Math.max(...rows.map((r) => r.name.length));
-      ctx.out(`${catalog.slots} slots, ${rows.length} used (id = base + ${catalog.modes.map((m) => `${m.name} ${m.offset}`).join(", ")})`);
+      ctx.out(
+        `${catalog.slots} slots, ${rows.length} used (id = base + ${catalog.modes.map((m) => `${m.name} ${m.offset}`).join(", ")})`,
+      );
       for (const r of rows) ctx.out(`${String(r.id).padStart(3)}  ${r.name.padEnd(w)}  ${r.colour}`);
     });
 }

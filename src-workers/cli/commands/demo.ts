@@ -1,0 +1,71 @@
+/**
+ * `azaion demo`: the main job on the embedded default. It runs the real subcommands one after the
+ * other, so the demo is exactly what a user would type: synth -> validate -> stats -> split -> visualise.
+ * Later stages (train, export, infer) join this list as they land.
+ */
+import { join } from "node:path";
+import type { Command } from "commander";
+import { packageRoot } from "../../core/package-root.js";
+import type { CliContext } from "../context.js";
+
+/** Runs one `azaion` command line in this process; resolves to its exit code. */
+export type SubcommandRunner = (argv: readonly string[]) => Promise<number>;
+
+interface DemoOptions {
+  readonly count?: string;
+  readonly seed?: string;
+}
+
+export function registerDemo(program: Command, ctx: CliContext, run: SubcommandRunner): void {
+  program
+    .command("demo")
+    .description(
+      "the main job on the embedded default: generate the synthetic dataset, validate it, print its statistics, " +
+        "split it into train/valid/test with data.yaml and render a contact sheet (into <repo>/demo unless --root is given)",
+    )
+    .option("--count <n>", "synthetic images to generate (default: config synth.count)")
+    .option("--seed <n>", "seed of the synthetic dataset (default: config synth.seed)")
+    .action(async (opts: DemoOptions) => {
+      const started = Date.now();
+      const root = ctx.globals.root === undefined ? join(packageRoot(), "demo") : ctx.config().root;
+      const data = join(root, "data");
+      const datasets = join(root, "datasets");
+      const dataset = join(datasets, "demo");
+      const sheet = join(root, "demo-sheet.png");
+      const pass = [
+        ...(ctx.globals.config === undefined ? [] : ["--config", ctx.globals.config]),
+        "--root",
+        root,
+      ];
+      const synth = ["synth", "--out", data, "--force"];
+      if (opts.count !== undefined) synth.push("--count", opts.count);
+      if (opts.seed !== undefined) synth.push("--seed", opts.seed);
+      const steps: { title: string; argv: string[] }[] = [
+        { title: "generate the synthetic dataset", argv: synth },
+        { title: "validate it", argv: ["validate", data] },
+        { title: "statistics", argv: ["stats", data, "--imgsz", "640"] },
+        {
+          title: "split 70/20/10 into an Ultralytics dataset",
+          argv: ["split", data, "--out", datasets, "--name", "demo", "--force"],
+        },
+        {
+          title: "contact sheet of the validation split",
+          argv: ["visualise", dataset, "--split", "valid", "--out", sheet],
+        },
+      ];
+      for (const [i, step] of steps.entries()) {
+        ctx.info(`\n== ${i + 1}/${steps.length} ${step.title}: azaion ${step.argv.join(" ")}`);
+        const code = await run([...pass, ...step.argv]);
+        if (code !== 0) {
+          ctx.info(`demo stopped: step ${i + 1} (${step.argv[0]}) exited with code ${code}`);
+          process.exitCode = code;
+          return;
+        }
+      }
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      ctx.out(`\ndemo done in ${secs} s`);
+      ctx.out(`  images and labels  ${data}`);
+      ctx.out(`  dataset            ${dataset} (data.yaml inside)`);
+      ctx.out(`  contact sheet      ${sheet}`);
+    });
+}

@@ -1,0 +1,47 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { parse } from "yaml";
+import { afterAll, describe, expect, it } from "vitest";
+import { azaion } from "./support/cli.js";
+
+describe("azaion demo", () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it("runs synth -> validate -> stats -> split -> visualise end to end", async () => {
+    const root = await mkdtemp(join(tmpdir(), "azaion-demo-"));
+    dirs.push(root);
+    const r = await azaion(["--root", root, "demo", "--count", "30", "--seed", "3"]);
+    expect(r.stderr).toContain("== 1/5 generate the synthetic dataset");
+    expect(r.stderr).toContain("== 5/5 contact sheet");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/demo done in [\d.]+ s/);
+    expect(await readdir(join(root, "data", "images"))).toHaveLength(30);
+    expect(r.stdout).toContain("Boxes per class and weather mode");
+    const yaml = parse(await readFile(join(root, "datasets", "demo", "data.yaml"), "utf8")) as { nc: number };
+    expect(yaml.nc).toBe(80);
+    const sizes = await Promise.all(
+      ["train", "valid", "test"].map(
+        async (s) => (await readdir(join(root, "datasets", "demo", s, "images"))).length,
+      ),
+    );
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(30);
+    const meta = await sharp(join(root, "demo-sheet.png")).metadata();
+    expect(meta.format).toBe("png");
+    expect(meta.width).toBeGreaterThan(300);
+  });
+
+  it("stops at the first failing step with its exit code", async () => {
+    const root = await mkdtemp(join(tmpdir(), "azaion-demo-"));
+    dirs.push(root);
+    const r = await azaion(["--root", root, "demo", "--count", "0"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/demo stopped: step 1 \(synth\) exited with code 2/);
+    expect(existsSync(join(root, "datasets"))).toBe(false);
+  });
+});
