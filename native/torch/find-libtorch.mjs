@@ -28,7 +28,8 @@ function abiOfLibrary(libdir) {
 function fromFolder(root) {
   const include = [join(root, "include"), join(root, "include", "torch", "csrc", "api", "include")];
   const libdir = join(root, "lib");
-  if (!existsSync(join(include[0], "ATen")) || !existsSync(libdir)) fail(`LIBTORCH=${root} has no include/ATen or lib/\n${INSTALL_HINT}`);
+  if (!existsSync(join(include[0], "ATen")) || !existsSync(libdir))
+    fail(`LIBTORCH=${root} has no include/ATen or lib/\n${INSTALL_HINT}`);
   return { source: `LIBTORCH=${root}`, include, libdir, abi: abiOfLibrary(libdir) };
 }
 
@@ -41,22 +42,49 @@ function fromPython() {
   try {
     out = execFileSync(python, ["-c", script], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (err) {
-    fail(`LIBTORCH_USE_PYTORCH=1 but '${python} -c "import torch"' failed: ${String(err.stderr ?? err.message).trim().split("\n").pop()}\n${INSTALL_HINT}`);
+    fail(
+      `LIBTORCH_USE_PYTORCH=1 but '${python} -c "import torch"' failed: ${String(err.stderr ?? err.message)
+        .trim()
+        .split("\n")
+        .pop()}\n${INSTALL_HINT}`,
+    );
   }
   const info = JSON.parse(out.trim().split("\n").pop());
-  return { source: `python torch ${info.version}`, include: info.include, libdir: info.libdir, abi: info.abi };
+  return {
+    source: `python torch ${info.version}`,
+    include: info.include,
+    libdir: info.libdir,
+    abi: info.abi,
+  };
 }
 
 function fromSystem() {
-  const candidates = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"];
-  const libdir = candidates.find((d) => existsSync(join(d, "libtorch.so")) && existsSync(join(d, "libc10.so")));
+  const candidates = [
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/usr/lib64",
+    "/usr/lib",
+    "/usr/local/lib",
+  ];
+  const libdir = candidates.find(
+    (d) => existsSync(join(d, "libtorch.so")) && existsSync(join(d, "libc10.so")),
+  );
   const base = ["/usr/include", "/usr/local/include"].find((d) => existsSync(join(d, "ATen", "ATen.h")));
   if (!libdir || !base) fail(INSTALL_HINT);
-  return { source: "system", include: [base, join(base, "torch", "csrc", "api", "include")], libdir, abi: abiOfLibrary(libdir) };
+  return {
+    source: "system",
+    include: [base, join(base, "torch", "csrc", "api", "include")],
+    libdir,
+    abi: abiOfLibrary(libdir),
+  };
 }
 
 function find() {
-  const found = process.env.LIBTORCH ? fromFolder(process.env.LIBTORCH) : process.env.LIBTORCH_USE_PYTORCH === "1" ? fromPython() : fromSystem();
+  const found = process.env.LIBTORCH
+    ? fromFolder(process.env.LIBTORCH)
+    : process.env.LIBTORCH_USE_PYTORCH === "1"
+      ? fromPython()
+      : fromSystem();
   const has = (lib) => existsSync(join(found.libdir, `lib${lib}.so`));
   const libs = ["torch", "torch_cpu", "c10"];
   const cuda = has("torch_cuda") && has("c10_cuda");

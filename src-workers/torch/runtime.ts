@@ -15,22 +15,21 @@ export function getNumThreads(): number {
 
 /** Run fn with autograd off (Python's `with torch.no_grad()`); restores the previous mode. */
 export function noGrad<T>(fn: () => T): T {
-  const T = nativeTorch();
-  const prev = T.setGradEnabled(false);
-  try {
-    return fn();
-  } finally {
-    T.setGradEnabled(prev);
-  }
+  return withGradMode(false, fn);
 }
 
+/** Run fn with autograd on, inside a noGrad scope too (Python's `with torch.enable_grad()`). */
 export function enableGrad<T>(fn: () => T): T {
-  const T = nativeTorch();
-  const prev = T.setGradEnabled(true);
+  return withGradMode(true, fn);
+}
+
+function withGradMode<T>(on: boolean, fn: () => T): T {
+  const native = nativeTorch();
+  const prev = native.setGradEnabled(on);
   try {
     return fn();
   } finally {
-    T.setGradEnabled(prev);
+    native.setGradEnabled(prev);
   }
 }
 

@@ -35,3 +35,15 @@ export function checkBox(
     return { box, warning: `box ${corners} extends outside the ${width}x${height} image; clipped` };
   return { box };
 }
+
+/** The axis-aligned bounds of a polygon's (or a rectangle's corner) points, in pixels. */
+export function boundsOf(points: readonly (readonly [number, number])[]): {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+} {
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  return { x1: Math.min(...xs), y1: Math.min(...ys), x2: Math.max(...xs), y2: Math.max(...ys) };
+}

@@ -6,6 +6,7 @@
  */
 import { dirname, join } from "node:path";
 import type { Problem } from "../../core/problems.js";
+import { boundsOf } from "./geometry.js";
 import { dimension, isRecord, readXmlFile, toNumber } from "./source-files.js";
 import type { AnnotationReader, ReadResult, SourceImage, SourceObject } from "./types.js";
 
@@ -74,16 +75,7 @@ export async function readCvat(file: string): Promise<ReadResult> {
       if (!isRecord(p) || label === undefined) return add("error", at, "polygon has no label");
       const pts = parsePoints(p.points);
       if (!pts) return add("error", at, `"${label}": points must be "x,y;x,y;..." with at least 3 points`);
-      const xs = pts.map((q) => q[0]);
-      const ys = pts.map((q) => q[1]);
-      objects.push({
-        name: label,
-        x1: Math.min(...xs),
-        y1: Math.min(...ys),
-        x2: Math.max(...xs),
-        y2: Math.max(...ys),
-        where: at,
-      });
+      objects.push({ name: label, ...boundsOf(pts), where: at });
     });
     for (const tag of OTHER_SHAPES) {
       const n = shapes(tag).length;

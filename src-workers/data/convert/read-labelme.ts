@@ -6,6 +6,7 @@
  */
 import { dirname } from "node:path";
 import type { Problem } from "../../core/problems.js";
+import { boundsOf } from "./geometry.js";
 import { dimension, isRecord, listAnnotationFiles, readJsonFile, toNumber } from "./source-files.js";
 import type { AnnotationReader, ReadResult, SourceObject } from "./types.js";
 
@@ -54,16 +55,7 @@ export async function readLabelme(file: string): Promise<ReadResult> {
         where,
       );
     }
-    const xs = pts.map((p) => p[0]);
-    const ys = pts.map((p) => p[1]);
-    objects.push({
-      name: label,
-      x1: Math.min(...xs),
-      y1: Math.min(...ys),
-      x2: Math.max(...xs),
-      y2: Math.max(...ys),
-      where,
-    });
+    objects.push({ name: label, ...boundsOf(pts), where });
   });
   return {
     images: [
