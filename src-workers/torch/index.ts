@@ -10,3 +10,5 @@ export * from "./runtime.js";
 export * from "./scope.js";
 export { Tensor, type Operand, type Scalar } from "./tensor.js";
 export type { Reduction } from "./native.js";
+export * from "./optim/index.js";
+export * from "./safetensors.js";

@@ -168,6 +168,21 @@ for opn, fn, x in [
 case(G, "abs int64", "abs", [i34], torch.abs)
 case(G, "sign int64", "sign", [i34], torch.sign)
 case(G, "exp float64", "exp", [a34.double()], torch.exp)
+case(G, "floorDivide int64 by float scalar (promotes)", "floorDivide", [i34], lambda a: torch.div(a, 0.5, rounding_mode="floor"), scalar=0.5)
+case(G, "atan2 int64 tensor-scalar (promotes)", "atan2", [i34], lambda a: torch.atan2(a, torch.tensor(0.5)), scalar=0.5)
+case(G, "where int64 tensor, float scalar (promotes)", "where", [cond, i34], lambda c, a: torch.where(c, a, 0.5), b=0.5)
+case(G, "where float64 tensor, float scalar keeps float64", "where", [cond, a34.double()], lambda c, b: torch.where(c, 0.25, b), a=0.25)
+case(G, "where float32 tensor, int scalar", "where", [cond, a34], lambda c, a: torch.where(c, a, 2), b=2)
+for opn, fn, sc in [("add_", torch.add, None), ("sub_", torch.sub, None), ("mul_", torch.mul, None), ("div_", torch.div, None),
+                    ("add_", torch.add, 1.5), ("sub_", torch.sub, 1.5), ("mul_", torch.mul, 1.5), ("div_", torch.div, 1.5)]:
+    if sc is None:
+        case(G, f"{opn} in place tensor broadcast", opn, [a34, b34[0]], fn)
+    else:
+        case(G, f"{opn} in place scalar", opn, [a34], lambda a, fn=fn: fn(a, 1.5), scalar=1.5)
+case(G, "add_ in place alpha", "add_", [a34, b34], lambda a, b: torch.add(a, b, alpha=-3), alpha=-3)
+case(G, "sub_ in place scalar alpha", "sub_", [a34], lambda a: torch.sub(a, 2, alpha=3), scalar=2, alpha=3)
+case(G, "sub_ in place tensor alpha", "sub_", [a34, b34], lambda a, b: torch.sub(a, b, alpha=0.5), alpha=0.5)
+case(G, "clamp_ in place", "clamp_", [a34], lambda a: torch.clamp(a, -0.25, 0.75), min=-0.25, max=0.75)
 special = torch.tensor([1.0, float("nan"), float("inf"), -float("inf"), 0.0])
 case(G, "isnan", "isnan", [special], torch.isnan)
 case(G, "isinf", "isinf", [special], torch.isinf)

@@ -8,6 +8,14 @@ namespace {
 // The optional third argument of add/sub: the multiplier of the second operand.
 at::Scalar Alpha(const Napi::CallbackInfo& info) { return ArgPresent(info, 2) ? ArgScalar(info, 2) : at::Scalar(1); }
 
+// A scalar operand as a tensor that promotes like a Python number (a "wrapped number"): int64
+// tensor op 0.5 gives float32, float64 tensor op 0.5 stays float64, as PyTorch does.
+at::Tensor ScalarOperand(const at::Scalar& s, const at::Tensor& like) {
+  at::Tensor t = at::scalar_tensor(s, at::TensorOptions().dtype(s.type()).device(like.device()));
+  t.unsafeGetTensorImpl()->set_wrapped_number(true);
+  return t;
+}
+
 #define AZ_BINARY(NAME, TT, TS)                          \
   Napi::Value NAME(const Napi::CallbackInfo& info) {     \
     return AZ_OP(#NAME, {                                \
@@ -26,7 +34,7 @@ AZ_BINARY(sub, at::sub(a, b, Alpha(info)),
           at::sub(a, s, Alpha(info)))
 AZ_BINARY(mul, at::mul(a, b), at::mul(a, s))
 AZ_BINARY(div, at::div(a, b), at::div(a, s))
-AZ_BINARY(floorDivide, at::div(a, b, "floor"), at::div(a, at::scalar_tensor(s, a.options()), "floor"))
+AZ_BINARY(floorDivide, at::div(a, b, "floor"), at::div(a, ScalarOperand(s, a), "floor"))
 AZ_BINARY(remainder, at::remainder(a, b), at::remainder(a, s))
 AZ_BINARY(pow, at::pow(a, b), at::pow(a, s))
 AZ_BINARY(eq, at::eq(a, b), at::eq(a, s))
@@ -37,13 +45,13 @@ AZ_BINARY(gt, at::gt(a, b), at::gt(a, s))
 AZ_BINARY(ge, at::ge(a, b), at::ge(a, s))
 AZ_BINARY(maximum, at::maximum(a, b), at::clamp_min(a, s))
 AZ_BINARY(minimum, at::minimum(a, b), at::clamp_max(a, s))
-AZ_BINARY(atan2, at::atan2(a, b), at::atan2(a, at::scalar_tensor(s, a.options())))
-AZ_BINARY(logicalAnd, at::logical_and(a, b), at::logical_and(a, at::scalar_tensor(s, a.options())))
-AZ_BINARY(logicalOr, at::logical_or(a, b), at::logical_or(a, at::scalar_tensor(s, a.options())))
-AZ_BINARY(logicalXor, at::logical_xor(a, b), at::logical_xor(a, at::scalar_tensor(s, a.options())))
+AZ_BINARY(atan2, at::atan2(a, b), at::atan2(a, ScalarOperand(s, a)))
+AZ_BINARY(logicalAnd, at::logical_and(a, b), at::logical_and(a, ScalarOperand(s, a)))
+AZ_BINARY(logicalOr, at::logical_or(a, b), at::logical_or(a, ScalarOperand(s, a)))
+AZ_BINARY(logicalXor, at::logical_xor(a, b), at::logical_xor(a, ScalarOperand(s, a)))
 // scalar - t and scalar / t, for expressions such as 1 - iou.
 AZ_BINARY(rsub, at::sub(b, a), at::rsub(a, s))
-AZ_BINARY(rdiv, at::div(b, a), at::div(at::scalar_tensor(s, a.options()), a))
+AZ_BINARY(rdiv, at::div(b, a), at::div(ScalarOperand(s, a), a))
 AZ_BINARY(rpow, at::pow(b, a), at::pow(s, a))
 
 #define AZ_UNARY(NAME, EXPR)                         \
@@ -105,11 +113,11 @@ Napi::Value where(const Napi::CallbackInfo& info) {
     if (ta && tb) return Wrap(info.Env(), at::where(cond, ArgTensor(info, 1), ArgTensor(info, 2)));
     if (ta) {
       at::Tensor& a = ArgTensor(info, 1);
-      return Wrap(info.Env(), at::where(cond, a, at::scalar_tensor(ArgScalar(info, 2), a.options())));
+      return Wrap(info.Env(), at::where(cond, a, ScalarOperand(ArgScalar(info, 2), a)));
     }
     if (tb) {
       at::Tensor& b = ArgTensor(info, 2);
-      return Wrap(info.Env(), at::where(cond, at::scalar_tensor(ArgScalar(info, 1), b.options()), b));
+      return Wrap(info.Env(), at::where(cond, ScalarOperand(ArgScalar(info, 1), b), b));
     }
     at::Scalar a = ArgScalar(info, 1), b = ArgScalar(info, 2);
     return Wrap(info.Env(), at::where(cond, at::scalar_tensor(a, cond.options().dtype(at::kFloat)),
@@ -145,7 +153,7 @@ Napi::Value lerp(const Napi::CallbackInfo& info) {
 
 AZ_INPLACE_BINARY(add_, a.add_(b, Alpha(info)),
                   a.add_(s, Alpha(info)))
-AZ_INPLACE_BINARY(sub_, a.sub_(b, Alpha(info)), a.sub_(s))
+AZ_INPLACE_BINARY(sub_, a.sub_(b, Alpha(info)), a.sub_(s, Alpha(info)))
 AZ_INPLACE_BINARY(mul_, a.mul_(b), a.mul_(s))
 AZ_INPLACE_BINARY(div_, a.div_(b), a.div_(s))
 AZ_INPLACE_BINARY(copy_, a.copy_(b), a.fill_(s))

@@ -61,7 +61,9 @@ Napi::Value CudaMemoryStats(const Napi::CallbackInfo& info) {
     Napi::Object o = Napi::Object::New(info.Env());
 #ifdef AZ_WITH_CUDA
     auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<int>(ArgInt(info, 0, 0)));
-    auto agg = static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE);
+    // Index 0 is the aggregate over pool types (StatType::AGGREGATE) in libtorch 1.13 and 2.x alike;
+    // the enum itself moved namespaces between them.
+    const size_t agg = 0;
     o.Set("allocated", static_cast<double>(stats.allocated_bytes[agg].current));
     o.Set("peakAllocated", static_cast<double>(stats.allocated_bytes[agg].peak));
     o.Set("reserved", static_cast<double>(stats.reserved_bytes[agg].current));

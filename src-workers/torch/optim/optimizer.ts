@@ -239,7 +239,7 @@ export function unpackStateDict<H extends object>(
   return { groups: parsed.groups, state };
 }
 
-export function natives(ts: readonly Tensor[]): NativeTensor[] {
+function natives(ts: readonly Tensor[]): NativeTensor[] {
   return ts.map((t) => t.native);
 }
 
