@@ -49,6 +49,8 @@ fi
 
 # --- the libtorch addon: rebuilt when its sources or the libtorch found change -----------------
 addon=native/torch/build/Release/azaion_torch.node
+# One clear message (what to install) when no libtorch is found, before node-gyp's noise.
+node native/torch/find-libtorch.mjs json >/dev/null || exit 1
 addon_hash=$( (cat native/torch/binding.gyp native/torch/src/* && node native/torch/find-libtorch.mjs json) | sha256sum | cut -d' ' -f1)
 addon_stamp=native/torch/build/.azaion-src-hash
 if [[ ! -f $addon || ! -f $addon_stamp || $(cat "$addon_stamp") != "$addon_hash" ]]; then

@@ -45,8 +45,12 @@ describe("typed-array round trips", () => {
   });
   it("float16 words decode to the values they stand for", () => {
     torch.tidy(() => {
-      expect(torch.tensor(new Uint16Array([0x3c00, 0xc000, 0x7bff]), [3], { dtype: "float16" }).toNumbers()).toEqual([1, -2, 65504]);
-      expect(torch.tensor(new Uint16Array([0x3f80, 0xc000]), [2], { dtype: "bfloat16" }).toNumbers()).toEqual([1, -2]);
+      expect(
+        torch.tensor(new Uint16Array([0x3c00, 0xc000, 0x7bff]), [3], { dtype: "float16" }).toNumbers(),
+      ).toEqual([1, -2, 65504]);
+      expect(torch.tensor(new Uint16Array([0x3f80, 0xc000]), [2], { dtype: "bfloat16" }).toNumbers()).toEqual(
+        [1, -2],
+      );
     });
   });
 });

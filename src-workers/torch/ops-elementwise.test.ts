@@ -2,12 +2,73 @@
 import * as torch from "./index.js";
 import { describeReference, operand, type OpTable } from "./test-support.js";
 
-const binary = (name: "add" | "sub" | "mul" | "div" | "pow" | "rsub" | "rdiv" | "rpow" | "floorDivide" | "remainder" | "atan2") =>
-  (x: torch.Tensor[], a: { scalar?: number }) => x[0]![name](operand(x, a));
-const compare = (name: "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "maximum" | "minimum" | "logicalAnd" | "logicalOr" | "logicalXor") =>
-  (x: torch.Tensor[], a: { scalar?: number }) => x[0]![name](operand(x, a));
-const unary = (name: "sqrt" | "exp" | "log" | "atan" | "abs" | "sign" | "neg" | "sigmoid" | "relu" | "silu" | "tanh" | "rsqrt" | "square" | "log2" | "log1p" | "expm1" | "sin" | "cos" | "floor" | "ceil" | "round" | "trunc" | "reciprocal" | "isnan" | "isinf" | "isfinite" | "logicalNot") =>
-  (x: torch.Tensor[]) => x[0]![name]();
+const binary =
+  (
+    name:
+      | "add"
+      | "sub"
+      | "mul"
+      | "div"
+      | "pow"
+      | "rsub"
+      | "rdiv"
+      | "rpow"
+      | "floorDivide"
+      | "remainder"
+      | "atan2",
+  ) =>
+  (x: torch.Tensor[], a: { scalar?: number }) =>
+    x[0]![name](operand(x, a));
+const compare =
+  (
+    name:
+      | "eq"
+      | "ne"
+      | "lt"
+      | "le"
+      | "gt"
+      | "ge"
+      | "maximum"
+      | "minimum"
+      | "logicalAnd"
+      | "logicalOr"
+      | "logicalXor",
+  ) =>
+  (x: torch.Tensor[], a: { scalar?: number }) =>
+    x[0]![name](operand(x, a));
+const unary =
+  (
+    name:
+      | "sqrt"
+      | "exp"
+      | "log"
+      | "atan"
+      | "abs"
+      | "sign"
+      | "neg"
+      | "sigmoid"
+      | "relu"
+      | "silu"
+      | "tanh"
+      | "rsqrt"
+      | "square"
+      | "log2"
+      | "log1p"
+      | "expm1"
+      | "sin"
+      | "cos"
+      | "floor"
+      | "ceil"
+      | "round"
+      | "trunc"
+      | "reciprocal"
+      | "isnan"
+      | "isinf"
+      | "isfinite"
+      | "logicalNot",
+  ) =>
+  (x: torch.Tensor[]) =>
+    x[0]![name]();
 
 const OPS: OpTable = {
   add: (x, a) => x[0]!.add(operand(x, a), a.alpha),
@@ -50,8 +111,33 @@ const OPS: OpTable = {
   ...Object.fromEntries(
     (
       [
-        "sqrt", "exp", "log", "atan", "abs", "sign", "neg", "sigmoid", "relu", "silu", "tanh", "rsqrt", "square", "log2",
-        "log1p", "expm1", "sin", "cos", "floor", "ceil", "round", "trunc", "reciprocal", "isnan", "isinf", "isfinite", "logicalNot",
+        "sqrt",
+        "exp",
+        "log",
+        "atan",
+        "abs",
+        "sign",
+        "neg",
+        "sigmoid",
+        "relu",
+        "silu",
+        "tanh",
+        "rsqrt",
+        "square",
+        "log2",
+        "log1p",
+        "expm1",
+        "sin",
+        "cos",
+        "floor",
+        "ceil",
+        "round",
+        "trunc",
+        "reciprocal",
+        "isnan",
+        "isinf",
+        "isfinite",
+        "logicalNot",
       ] as const
     ).map((n) => [n, unary(n)]),
   ),

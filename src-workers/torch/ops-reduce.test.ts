@@ -1,5 +1,5 @@
 /** Reductions, sorting and indexing ops against PyTorch 1.13's results. */
-import * as torch from "./index.js";
+import type * as torch from "./index.js";
 import { describeReference, type CaseArgs, type OpTable } from "./test-support.js";
 
 const dimsOf = (a: CaseArgs) => a.dims ?? null;

@@ -157,8 +157,11 @@ function parseHeader(file: string, json: Uint8Array, headerLength: number, dataL
 }
 
 /** Check the 8-byte header length against the file size; returns it as a number. */
-function headerLength(file: string, prefix: Uint8Array, fileSize: number): number {
+function checkSize(file: string, fileSize: number): void {
   if (fileSize < 8) throw new SafetensorsError(file, `the file is ${fileSize} bytes, too short for a safetensors header length (8 bytes)`);
+}
+
+function headerLength(file: string, prefix: Uint8Array, fileSize: number): number {
   const n = Buffer.from(prefix.buffer, prefix.byteOffset, 8).readBigUInt64LE(0);
   if (n > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(file, `header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit (not a safetensors file?)`);
   const len = Number(n);
@@ -292,6 +295,7 @@ export async function openSafetensors(path: string): Promise<SafetensorsFile> {
   const fh = await open(path, "r");
   try {
     const size = (await fh.stat()).size;
+    checkSize(path, size);
     const prefix = Buffer.alloc(8);
     await readFullyAsync(path, fh, prefix, 0, size);
     const n = headerLength(path, prefix, size);
@@ -415,6 +419,7 @@ export function openSafetensorsSync(path: string): SafetensorsFileSync {
   const fd = openSync(path, "r");
   try {
     const size = fstatSync(fd).size;
+    checkSize(path, size);
     const prefix = Buffer.alloc(8);
     readFullySync(path, fd, prefix, 0, size);
     const n = headerLength(path, prefix, size);

@@ -112,7 +112,11 @@ const TOLERANCE: Partial<Record<DType, Tolerance>> = {
 };
 
 /** Compares values (NaN equals NaN); integers and booleans exactly. Returns the first mismatch or null. */
-export function mismatch(actual: readonly number[], expected: readonly number[], tol: Tolerance | undefined): string | null {
+export function mismatch(
+  actual: readonly number[],
+  expected: readonly number[],
+  tol: Tolerance | undefined,
+): string | null {
   if (actual.length !== expected.length) return `length ${actual.length} != ${expected.length}`;
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i]!;
@@ -136,7 +140,11 @@ export function expectMatches(t: Tensor, s: TensorSpec, label: string, tol?: Tol
  * One vitest `describe` over a group's reference cases: each case rebuilds its inputs, runs the op
  * of the table inside tidy(), compares every output and checks that no tensor outlives the scope.
  */
-export function describeReference(group: string, ops: OpTable, tolerances: Record<string, Tolerance> = {}): void {
+export function describeReference(
+  group: string,
+  ops: OpTable,
+  tolerances: Record<string, Tolerance> = {},
+): void {
   const cases = loadCases(group);
   describe(`torch ops against PyTorch: ${group}`, () => {
     it("has a case for every op of the table and an op for every case", () => {
@@ -177,7 +185,11 @@ export interface GradcheckOptions {
  * Returns a list of mismatches (empty when all agree). Inputs are float64 leaves; fn may close over
  * other (integer, mask) tensors.
  */
-export function gradcheck(fn: (xs: Tensor[]) => Tensor, inputs: readonly Tensor[], o: GradcheckOptions = {}): string[] {
+export function gradcheck(
+  fn: (xs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  o: GradcheckOptions = {},
+): string[] {
   const eps = o.eps ?? 1e-6;
   const atol = o.atol ?? 1e-5;
   const rtol = o.rtol ?? 1e-5;

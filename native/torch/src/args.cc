@@ -25,7 +25,9 @@ bool ArgIsTensor(const Napi::CallbackInfo& info, size_t i) {
 
 at::Tensor& ArgTensor(const Napi::CallbackInfo& info, size_t i) {
   if (!ArgIsTensor(info, i)) BadArg(info, i, "a tensor");
-  at::Tensor& t = TensorWrap::Unwrap(info[i].As<Napi::Object>())->tensor(info.Env());
+  TensorWrap* w = TensorWrap::Unwrap(info[i].As<Napi::Object>());
+  if (!w->valid()) BadArg(info, i, "a live tensor, not one already disposed");
+  at::Tensor& t = w->tensor(info.Env());
   CurrentOp().inputs.push_back(t);
   return t;
 }
@@ -43,7 +45,9 @@ std::vector<at::Tensor> ArgTensorList(const Napi::CallbackInfo& info, size_t i) 
   for (uint32_t k = 0; k < a.Length(); k++) {
     Napi::Value v = a.Get(k);
     if (!TensorWrap::Is(info.Env(), v)) BadArg(info, i, "an array of tensors");
-    out.push_back(TensorWrap::Unwrap(v.As<Napi::Object>())->tensor(info.Env()));
+    TensorWrap* w = TensorWrap::Unwrap(v.As<Napi::Object>());
+    if (!w->valid()) BadArg(info, i, "an array of live tensors (one was disposed)");
+    out.push_back(w->tensor(info.Env()));
     CurrentOp().inputs.push_back(out.back());
   }
   return out;

@@ -31,11 +31,11 @@ function makeOptimizer(c: RefCase, params: Tensor[]): AnyOptimizer {
   const groups = c.groups.map((g) => ({ ...(g.options ?? {}), params: g.params.map((i) => params[i]!) }));
   switch (c.optimizer) {
     case "SGD":
-      return new torch.SGD(groups, c.defaults as torch.SgdOptions);
+      return new torch.SGD(groups, c.defaults);
     case "Adam":
-      return new torch.Adam(groups, c.defaults as torch.AdamOptions);
+      return new torch.Adam(groups, c.defaults);
     case "AdamW":
-      return new torch.AdamW(groups, c.defaults as torch.AdamOptions);
+      return new torch.AdamW(groups, c.defaults);
   }
 }
 

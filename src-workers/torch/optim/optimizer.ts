@@ -253,7 +253,7 @@ function isGroupList<G extends ParamGroup>(
   v: readonly Tensor[] | readonly ParamGroupInput<G>[],
 ): v is readonly ParamGroupInput<G>[] {
   const first = v[0] as object | undefined;
-  return first !== undefined && "params" in first && Array.isArray((first as { params: unknown }).params);
+  return first !== undefined && "params" in first && Array.isArray(first.params);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
