@@ -38,7 +38,12 @@ function block(cin, cout, seed) {
   return torch.tidy(() => {
     const fanIn = cin * 9;
     const l = {
-      weight: torch.rand([cout, cin, 3, 3], { seed }).mul(2).sub(1).mul(1 / Math.sqrt(fanIn)).requiresGrad_(),
+      weight: torch
+        .rand([cout, cin, 3, 3], { seed })
+        .mul(2)
+        .sub(1)
+        .mul(1 / Math.sqrt(fanIn))
+        .requiresGrad_(),
       gamma: torch.ones([cout]).requiresGrad_(),
       beta: torch.zeros([cout]).requiresGrad_(),
       runningMean: torch.zeros([cout]),
@@ -59,7 +64,13 @@ function ourStep() {
     let h = x;
     for (const l of net) {
       h = torch.conv2d(h, l.weight, null, { stride: 2, padding: 1 });
-      h = torch.batchNorm(h, { weight: l.gamma, bias: l.beta, runningMean: l.runningMean, runningVar: l.runningVar, training: true });
+      h = torch.batchNorm(h, {
+        weight: l.gamma,
+        bias: l.beta,
+        runningMean: l.runningMean,
+        runningVar: l.runningVar,
+        training: true,
+      });
       h = h.silu();
     }
     h.mean().backward();
@@ -88,7 +99,11 @@ async function startPython() {
     child.on("error", (err) => resolve(`cannot start ${PYTHON}: ${err.message}`));
     child.on("exit", (code) => resolve(`${PYTHON} exited (${code}) ${stderr.trim()}`));
   });
-  const next = () => Promise.race([new Promise((r) => (queue.length ? r(queue.shift()) : waiters.push(r))), exited.then((m) => `error ${m}`)]);
+  const next = () =>
+    Promise.race([
+      new Promise((r) => (queue.length ? r(queue.shift()) : waiters.push(r))),
+      exited.then((m) => `error ${m}`),
+    ]);
   const first = await next();
   if (!first.startsWith("ready")) {
     child.kill();
@@ -105,12 +120,18 @@ async function startPython() {
 }
 
 // ---- run ----------------------------------------------------------------------------------------
-console.log(`torch bench: ${THREADS} thread(s); stem 3->16->32->64 (conv3x3 s2 + BN + SiLU), batch 8x3x320x320, forward + backward + AdamW`);
-console.log(`ours: libtorch ${torch.buildInfo().torchVersion} via the addon, ${torch.getNumThreads()} thread(s)`);
+console.log(
+  `torch bench: ${THREADS} thread(s); stem 3->16->32->64 (conv3x3 s2 + BN + SiLU), batch 8x3x320x320, forward + backward + AdamW`,
+);
+console.log(
+  `ours: libtorch ${torch.buildInfo().torchVersion} via the addon, ${torch.getNumThreads()} thread(s)`,
+);
 const py = await startPython();
 if (py.error) {
   console.log(`PyTorch comparison skipped: ${PYTHON} has no usable torch (${py.error.trim()}).`);
-  console.log("  Install Debian's PyTorch with: apt-get install -y python3-torch   (or set BENCH_PYTHON to a python with torch)");
+  console.log(
+    "  Install Debian's PyTorch with: apt-get install -y python3-torch   (or set BENCH_PYTHON to a python with torch)",
+  );
 } else {
   console.log(`pytorch: ${py.info}`);
 }
@@ -136,7 +157,9 @@ console.log(`  ours     ${median(ours).toFixed(2)} ms  (min ${Math.min(...ours).
 if (!py.error) {
   console.log(`  pytorch  ${median(theirs).toFixed(2)} ms  (min ${Math.min(...theirs).toFixed(2)})`);
   const r = median(ratios);
-  console.log(`  ratio ours/pytorch (median of alternating pairs): ${r.toFixed(3)}  ${r <= 1.05 ? "(goal <= 1.05 met)" : "(goal <= 1.05 NOT met)"}`);
+  console.log(
+    `  ratio ours/pytorch (median of alternating pairs): ${r.toFixed(3)}  ${r <= 1.05 ? "(goal <= 1.05 met)" : "(goal <= 1.05 NOT met)"}`,
+  );
 }
 
 // ---- per-op overhead ----------------------------------------------------------------------------
@@ -160,10 +183,14 @@ const noopUs = ((performance.now() - t0) * 1e3) / N;
 console.log(`per-op overhead (${N} ops):`);
 console.log(`  add of two 4-element tensors, one tidy() each:  ${addUs.toFixed(2)} us/op`);
 console.log(`  add of two 4-element tensors, one tidy() around: ${addBatchUs.toFixed(2)} us/op`);
-console.log(`  no-op-ish native call (tensor.numel()):          ${noopUs.toFixed(3)} us/call${sink === 4 * N ? "" : " (?)"}`);
+console.log(
+  `  no-op-ish native call (tensor.numel()):          ${noopUs.toFixed(3)} us/call${sink === 4 * N ? "" : " (?)"}`,
+);
 if (!py.error) {
   await py.ask("ops 1000");
-  console.log(`  pytorch a + b (4 elements):                      ${(await py.ask(`ops ${N}`)).toFixed(2)} us/op`);
+  console.log(
+    `  pytorch a + b (4 elements):                      ${(await py.ask(`ops ${N}`)).toFixed(2)} us/op`,
+  );
   py.close();
 }
 opt.dispose();

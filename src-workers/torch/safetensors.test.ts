@@ -37,7 +37,10 @@ function referenceTensors(): Record<string, Tensor> {
   for (const [name, t] of Object.entries(interop.tensors)) {
     const dtype = DT[t.dtype]!;
     const values = t.values.map(Number);
-    const flat = dtype === "float64" ? torch.tensor(new Float64Array(values), [values.length]) : torch.tensor(values, { dtype });
+    const flat =
+      dtype === "float64"
+        ? torch.tensor(new Float64Array(values), [values.length])
+        : torch.tensor(values, { dtype });
     out[name] = flat.reshape(...t.shape);
     flat.dispose();
   }
@@ -71,7 +74,11 @@ describe("safetensors interop with the Python side", () => {
     const before = torch.liveTensors().count;
     const sync = torch.loadSafetensorsSync(path);
     expect(sync.metadata).toEqual(interop.metadata);
-    expect(JSON.parse(sync.metadata.azaion!)).toEqual({ epoch: 3, names: ["car", "truck"], nested: { lr: 0.01 } });
+    expect(JSON.parse(sync.metadata.azaion!)).toEqual({
+      epoch: 3,
+      names: ["car", "truck"],
+      nested: { lr: 0.01 },
+    });
     expectMatchesReference(sync.tensors);
     torch.dispose(sync.tensors);
     const async = await torch.loadSafetensors(path);
@@ -108,7 +115,13 @@ describe("safetensors reading and writing", () => {
     const f = await torch.openSafetensors(path);
     expect(f.names).toEqual(["a.weight", "b.bias", "c"]); // F32 > I32 > F16, then by name
     expect(f.metadata).toEqual({ note: "hi" });
-    expect(f.info("b.bias")).toMatchObject({ dtype: "int32", stDtype: "I32", shape: [3], dataOffsets: [48, 60], byteLength: 12 });
+    expect(f.info("b.bias")).toMatchObject({
+      dtype: "int32",
+      stDtype: "I32",
+      shape: [3],
+      dataOffsets: [48, 60],
+      byteLength: 12,
+    });
     expect(f.has("zzz")).toBe(false);
     const b = await f.load("b.bias");
     expect(b.toNumbers()).toEqual([1, 2, 3]);
@@ -147,7 +160,9 @@ describe("safetensors reading and writing", () => {
       const got = back.tensors[k]!;
       expect(got.dtype, k).toBe(t.dtype);
       expect(got.shape, k).toEqual(t.shape);
-      expect(Array.from(got.data() as ArrayLike<unknown>), k).toEqual(Array.from(t.contiguous().data() as ArrayLike<unknown>));
+      expect(Array.from(got.data() as ArrayLike<unknown>), k).toEqual(
+        Array.from(t.contiguous().data() as ArrayLike<unknown>),
+      );
     }
     expect(back.tensors.transposed!.toNumbers()).toEqual([0, 3, 1, 4, 2, 5]);
     torch.dispose([tensors, back.tensors]);
@@ -184,9 +199,13 @@ describe("safetensors reading and writing", () => {
         },
       },
     } as unknown as Tensor;
-    expect(() => torch.saveSafetensorsSync(path, { t, zz: failing })).toThrow(`${path}: cannot write tensor 'zz': device lost`);
+    expect(() => torch.saveSafetensorsSync(path, { t, zz: failing })).toThrow(
+      `${path}: cannot write tensor 'zz': device lost`,
+    );
     await expect(torch.saveSafetensors(path, { t, zz: failing })).rejects.toThrow(/cannot write tensor 'zz'/);
-    expect(() => torch.saveSafetensorsSync(path, { t }, { v: 2 } as unknown as Record<string, string>)).toThrow(/metadata 'v' must be a string/);
+    expect(() =>
+      torch.saveSafetensorsSync(path, { t }, { v: 2 } as unknown as Record<string, string>),
+    ).toThrow(/metadata 'v' must be a string/);
     expect(readFileSync(path).equals(first)).toBe(true);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     // A successful save replaces it.
@@ -196,22 +215,54 @@ describe("safetensors reading and writing", () => {
   });
 
   it("rejects malformed files with errors naming the file", () => {
-    const f32 = (shape: number[], offsets: [number, number]) => ({ dtype: "F32", shape, data_offsets: offsets });
+    const f32 = (shape: number[], offsets: [number, number]) => ({
+      dtype: "F32",
+      shape,
+      data_offsets: offsets,
+    });
     const cases: [string, string, RegExp][] = [
-      ["short", (() => {
-        const p = tmp("bad");
-        writeFileSync(p, Buffer.from([1, 2, 3]));
-        return p;
-      })(), /too short/],
-      ["huge header length", craft({}, undefined, 2n ** 40n), /header length 1099511627776 exceeds the 100000000-byte limit/],
-      ["header past the end", craft({}, undefined, 1000n), /header length 1000 runs past the end of the file/],
+      [
+        "short",
+        (() => {
+          const p = tmp("bad");
+          writeFileSync(p, Buffer.from([1, 2, 3]));
+          return p;
+        })(),
+        /too short/,
+      ],
+      [
+        "huge header length",
+        craft({}, undefined, 2n ** 40n),
+        /header length 1099511627776 exceeds the 100000000-byte limit/,
+      ],
+      [
+        "header past the end",
+        craft({}, undefined, 1000n),
+        /header length 1000 runs past the end of the file/,
+      ],
       ["not JSON", craft("{not json}"), /header is not JSON/],
       ["not an object", craft("[1, 2]"), /not a JSON object/],
-      ["unknown dtype", craft({ x: { dtype: "U16", shape: [1], data_offsets: [0, 2] } }, new Uint8Array(2)), /tensor 'x': unknown or unsupported dtype "U16"/],
-      ["out of bounds", craft({ x: f32([4], [0, 16]) }, new Uint8Array(8)), /tensor 'x' \(bytes \[0, 16\)\) lies beyond the end of the data section \(8 bytes\)/],
-      ["overlap", craft({ x: f32([2], [0, 8]), y: f32([2], [4, 12]) }, new Uint8Array(12)), /tensor 'y' \(bytes \[4, 12\)\) overlaps tensor 'x'/],
+      [
+        "unknown dtype",
+        craft({ x: { dtype: "U16", shape: [1], data_offsets: [0, 2] } }, new Uint8Array(2)),
+        /tensor 'x': unknown or unsupported dtype "U16"/,
+      ],
+      [
+        "out of bounds",
+        craft({ x: f32([4], [0, 16]) }, new Uint8Array(8)),
+        /tensor 'x' \(bytes \[0, 16\)\) lies beyond the end of the data section \(8 bytes\)/,
+      ],
+      [
+        "overlap",
+        craft({ x: f32([2], [0, 8]), y: f32([2], [4, 12]) }, new Uint8Array(12)),
+        /tensor 'y' \(bytes \[4, 12\)\) overlaps tensor 'x'/,
+      ],
       ["gap", craft({ x: f32([1], [0, 4]), y: f32([1], [8, 12]) }, new Uint8Array(12)), /leaving a gap/],
-      ["shape/bytes", craft({ x: f32([3], [0, 8]) }, new Uint8Array(8)), /shape \[3\] of F32 needs 12 bytes, data_offsets \[0, 8\] hold 8/],
+      [
+        "shape/bytes",
+        craft({ x: f32([3], [0, 8]) }, new Uint8Array(8)),
+        /shape \[3\] of F32 needs 12 bytes, data_offsets \[0, 8\] hold 8/,
+      ],
       ["trailing", craft({ x: f32([1], [0, 4]) }, new Uint8Array(8)), /trailing bytes/],
       ["metadata", craft({ __metadata__: { a: 1 } }), /__metadata__.a is not a string/],
       ["bad shape", craft({ x: { dtype: "F32", shape: [-1], data_offsets: [0, 0] } }), /invalid shape/],
@@ -225,6 +276,8 @@ describe("safetensors reading and writing", () => {
     const whole = Buffer.from(interop.file, "base64");
     const cut = tmp("cut");
     writeFileSync(cut, whole.subarray(0, whole.length - 5));
-    expect(() => torch.loadSafetensorsSync(cut)).toThrow(/the file is truncated or its offsets are out of bounds/);
+    expect(() => torch.loadSafetensorsSync(cut)).toThrow(
+      /the file is truncated or its offsets are out of bounds/,
+    );
   });
 });

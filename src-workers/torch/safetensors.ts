@@ -11,7 +11,16 @@
  * whole-file conveniences. Every error names the file. Sync variants (…Sync) do the same without awaits.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { open, rename, unlink, type FileHandle } from "node:fs/promises";
 import { endianness } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -38,9 +47,28 @@ const TO_ST: Record<DType, SafetensorsDtype> = {
   float64: "F64",
   int64: "I64",
 };
-const FROM_ST = Object.fromEntries(Object.entries(TO_ST).map(([k, v]) => [v, k as DType])) as Record<SafetensorsDtype, DType>;
+const FROM_ST = Object.fromEntries(Object.entries(TO_ST).map(([k, v]) => [v, k as DType])) as Record<
+  SafetensorsDtype,
+  DType
+>;
 /** The reference Dtype enum's order (increasing alignment); writing sorts by it, descending. */
-const RANK = ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64"];
+const RANK = [
+  "BOOL",
+  "U8",
+  "I8",
+  "F8_E5M2",
+  "F8_E4M3",
+  "I16",
+  "U16",
+  "F16",
+  "BF16",
+  "I32",
+  "U32",
+  "F32",
+  "F64",
+  "I64",
+  "U64",
+];
 
 /** A malformed or unreadable safetensors file; the message starts with the file's path. */
 export class SafetensorsError extends Error {
@@ -97,13 +125,15 @@ function parseHeader(file: string, json: Uint8Array, headerLength: number, dataL
   } catch (err) {
     throw new SafetensorsError(file, `the safetensors header is not JSON (${(err as Error).message})`);
   }
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new SafetensorsError(file, "the safetensors header is not a JSON object");
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    throw new SafetensorsError(file, "the safetensors header is not a JSON object");
   const metadata: Record<string, string> = {};
   const infos: SafetensorsTensorInfo[] = [];
   const dataStart = 8 + headerLength;
   for (const [name, entry] of Object.entries(raw as Record<string, unknown>)) {
     if (name === "__metadata__") {
-      if (entry === null || typeof entry !== "object" || Array.isArray(entry)) throw new SafetensorsError(file, "__metadata__ is not an object");
+      if (entry === null || typeof entry !== "object" || Array.isArray(entry))
+        throw new SafetensorsError(file, "__metadata__ is not an object");
       for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
         if (typeof v !== "string") throw new SafetensorsError(file, `__metadata__.${k} is not a string`);
         metadata[k] = v;
@@ -111,16 +141,25 @@ function parseHeader(file: string, json: Uint8Array, headerLength: number, dataL
       continue;
     }
     const bad = (what: string) => new SafetensorsError(file, `tensor '${name}': ${what}`);
-    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) throw bad("header entry is not an object");
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry))
+      throw bad("header entry is not an object");
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof e.dtype !== "string") throw bad("no dtype");
-    if (!Object.hasOwn(FROM_ST, e.dtype)) throw bad(`unknown or unsupported dtype ${JSON.stringify(e.dtype)} (supported: ${Object.keys(FROM_ST).join(", ")})`);
+    if (!Object.hasOwn(FROM_ST, e.dtype))
+      throw bad(
+        `unknown or unsupported dtype ${JSON.stringify(e.dtype)} (supported: ${Object.keys(FROM_ST).join(", ")})`,
+      );
     const stDtype = e.dtype as SafetensorsDtype;
     const dtype = FROM_ST[stDtype];
-    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) throw bad(`invalid shape ${JSON.stringify(e.shape)}`);
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0))
+      throw bad(`invalid shape ${JSON.stringify(e.shape)}`);
     const shape = e.shape as number[];
     const o = e.data_offsets;
-    if (!Array.isArray(o) || o.length !== 2 || !o.every((x) => Number.isSafeInteger(x) && (x as number) >= 0)) {
+    if (
+      !Array.isArray(o) ||
+      o.length !== 2 ||
+      !o.every((x) => Number.isSafeInteger(x) && (x as number) >= 0)
+    ) {
       throw bad(`invalid data_offsets ${JSON.stringify(o)}`);
     }
     const [begin, end] = o as [number, number];
@@ -131,8 +170,19 @@ function parseHeader(file: string, json: Uint8Array, headerLength: number, dataL
       if (!Number.isSafeInteger(numel)) throw bad(`shape [${shape.join(", ")}] is too large`);
     }
     const need = numel * BYTES_PER_ELEMENT[dtype];
-    if (need !== end - begin) throw bad(`shape [${shape.join(", ")}] of ${stDtype} needs ${need} bytes, data_offsets [${begin}, ${end}] hold ${end - begin}`);
-    infos.push({ name, dtype, stDtype, shape, dataOffsets: [begin, end], fileOffset: dataStart + begin, byteLength: end - begin });
+    if (need !== end - begin)
+      throw bad(
+        `shape [${shape.join(", ")}] of ${stDtype} needs ${need} bytes, data_offsets [${begin}, ${end}] hold ${end - begin}`,
+      );
+    infos.push({
+      name,
+      dtype,
+      stDtype,
+      shape,
+      dataOffsets: [begin, end],
+      fileOffset: dataStart + begin,
+      byteLength: end - begin,
+    });
   }
   infos.sort((a, b) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1]);
   let pos = 0;
@@ -140,9 +190,16 @@ function parseHeader(file: string, json: Uint8Array, headerLength: number, dataL
   for (const info of infos) {
     const [begin, end] = info.dataOffsets;
     if (begin < pos) {
-      throw new SafetensorsError(file, `tensor '${info.name}' (bytes [${begin}, ${end})) overlaps tensor '${prev?.name}' (bytes [${prev?.dataOffsets[0]}, ${pos}))`);
+      throw new SafetensorsError(
+        file,
+        `tensor '${info.name}' (bytes [${begin}, ${end})) overlaps tensor '${prev?.name}' (bytes [${prev?.dataOffsets[0]}, ${pos}))`,
+      );
     }
-    if (begin > pos) throw new SafetensorsError(file, `tensor '${info.name}' begins at byte ${begin} of the data, leaving a gap after byte ${pos}`);
+    if (begin > pos)
+      throw new SafetensorsError(
+        file,
+        `tensor '${info.name}' begins at byte ${begin} of the data, leaving a gap after byte ${pos}`,
+      );
     if (end > dataLength) {
       throw new SafetensorsError(
         file,
@@ -152,21 +209,37 @@ function parseHeader(file: string, json: Uint8Array, headerLength: number, dataL
     pos = end;
     prev = info;
   }
-  if (pos !== dataLength) throw new SafetensorsError(file, `the tensors cover ${pos} bytes of data but the file holds ${dataLength} (trailing bytes)`);
+  if (pos !== dataLength)
+    throw new SafetensorsError(
+      file,
+      `the tensors cover ${pos} bytes of data but the file holds ${dataLength} (trailing bytes)`,
+    );
   return { metadata, infos };
 }
 
 /** Check the 8-byte header length against the file size; returns it as a number. */
 function checkSize(file: string, fileSize: number): void {
-  if (fileSize < 8) throw new SafetensorsError(file, `the file is ${fileSize} bytes, too short for a safetensors header length (8 bytes)`);
+  if (fileSize < 8)
+    throw new SafetensorsError(
+      file,
+      `the file is ${fileSize} bytes, too short for a safetensors header length (8 bytes)`,
+    );
 }
 
 function headerLength(file: string, prefix: Uint8Array, fileSize: number): number {
   const n = Buffer.from(prefix.buffer, prefix.byteOffset, 8).readBigUInt64LE(0);
-  if (n > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(file, `header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit (not a safetensors file?)`);
+  if (n > BigInt(MAX_HEADER_BYTES))
+    throw new SafetensorsError(
+      file,
+      `header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit (not a safetensors file?)`,
+    );
   const len = Number(n);
   if (len < 2) throw new SafetensorsError(file, `header length ${len} is too small`);
-  if (8 + len > fileSize) throw new SafetensorsError(file, `header length ${len} runs past the end of the file (${fileSize} bytes): truncated or not a safetensors file`);
+  if (8 + len > fileSize)
+    throw new SafetensorsError(
+      file,
+      `header length ${len} runs past the end of the file (${fileSize} bytes): truncated or not a safetensors file`,
+    );
   return len;
 }
 
@@ -178,16 +251,27 @@ interface PlanEntry {
 }
 
 /** Order the tensors, build the padded header (with its 8-byte length in front). */
-function plan(file: string, tensors: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>, metadata: Readonly<Record<string, string>> = {}): { header: Buffer; entries: PlanEntry[]; total: number } {
+function plan(
+  file: string,
+  tensors: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>,
+  metadata: Readonly<Record<string, string>> = {},
+): { header: Buffer; entries: PlanEntry[]; total: number } {
   checkHost();
-  const list = tensors instanceof Map ? [...(tensors as ReadonlyMap<string, Tensor>)] : Object.entries(tensors as Record<string, Tensor>);
+  const list =
+    tensors instanceof Map
+      ? [...(tensors as ReadonlyMap<string, Tensor>)]
+      : Object.entries(tensors as Record<string, Tensor>);
   const entries: PlanEntry[] = list.map(([name, tensor]) => {
     if (name === "__metadata__") throw new SafetensorsError(file, "a tensor cannot be named __metadata__");
     if (tensor.isDisposed) throw new SafetensorsError(file, `tensor '${name}' is disposed`);
     const stDtype = TO_ST[tensor.dtype];
     return { name, tensor, stDtype, byteLength: tensor.numel * BYTES_PER_ELEMENT[tensor.dtype] };
   });
-  entries.sort((a, b) => RANK.indexOf(b.stDtype) - RANK.indexOf(a.stDtype) || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+  entries.sort(
+    (a, b) =>
+      RANK.indexOf(b.stDtype) - RANK.indexOf(a.stDtype) ||
+      Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)),
+  );
   // Built by hand so that keys keep this order (an object would move integer-like names first).
   const parts: string[] = [];
   const metaKeys = Object.keys(metadata).sort();
@@ -195,7 +279,11 @@ function plan(file: string, tensors: Readonly<Record<string, Tensor>> | Readonly
     const m: string[] = [];
     for (const k of metaKeys) {
       const v = metadata[k];
-      if (typeof v !== "string") throw new SafetensorsError(file, `metadata '${k}' must be a string (JSON-encode structured values), got ${typeof v}`);
+      if (typeof v !== "string")
+        throw new SafetensorsError(
+          file,
+          `metadata '${k}' must be a string (JSON-encode structured values), got ${typeof v}`,
+        );
       m.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
     }
     parts.push(`"__metadata__":{${m.join(",")}}`);
@@ -208,7 +296,11 @@ function plan(file: string, tensors: Readonly<Record<string, Tensor>> | Readonly
   }
   const json = Buffer.from(`{${parts.join(",")}}`, "utf8");
   const padded = json.length + ((8 - (json.length % 8)) % 8);
-  if (padded > MAX_HEADER_BYTES) throw new SafetensorsError(file, `the header would be ${padded} bytes, over the ${MAX_HEADER_BYTES}-byte limit`);
+  if (padded > MAX_HEADER_BYTES)
+    throw new SafetensorsError(
+      file,
+      `the header would be ${padded} bytes, over the ${MAX_HEADER_BYTES}-byte limit`,
+    );
   const out = Buffer.alloc(8 + padded, 0x20);
   out.writeBigUInt64LE(BigInt(padded), 0);
   json.copy(out, 8);
@@ -328,17 +420,30 @@ export async function openSafetensors(path: string): Promise<SafetensorsFile> {
   }
 }
 
-async function readFullyAsync(path: string, fh: FileHandle, into: Uint8Array, position: number, size: number): Promise<void> {
+async function readFullyAsync(
+  path: string,
+  fh: FileHandle,
+  into: Uint8Array,
+  position: number,
+  size: number,
+): Promise<void> {
   let done = 0;
   while (done < into.byteLength) {
     const { bytesRead } = await fh.read(into, done, into.byteLength - done, position + done);
-    if (bytesRead === 0) throw new SafetensorsError(path, `the file is truncated: cannot read ${into.byteLength} bytes at offset ${position} (file size ${size})`);
+    if (bytesRead === 0)
+      throw new SafetensorsError(
+        path,
+        `the file is truncated: cannot read ${into.byteLength} bytes at offset ${position} (file size ${size})`,
+      );
     done += bytesRead;
   }
 }
 
 /** All tensors and the metadata of a file. */
-export async function loadSafetensors(path: string, opts: LoadOptions = {}): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
+export async function loadSafetensors(
+  path: string,
+  opts: LoadOptions = {},
+): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
   const f = await openSafetensors(path);
   const tensors: Record<string, Tensor> = {};
   try {
@@ -456,12 +561,19 @@ function readFullySync(path: string, fd: number, into: Uint8Array, position: num
   let done = 0;
   while (done < into.byteLength) {
     const n = readSync(fd, into, done, into.byteLength - done, position + done);
-    if (n === 0) throw new SafetensorsError(path, `the file is truncated: cannot read ${into.byteLength} bytes at offset ${position} (file size ${size})`);
+    if (n === 0)
+      throw new SafetensorsError(
+        path,
+        `the file is truncated: cannot read ${into.byteLength} bytes at offset ${position} (file size ${size})`,
+      );
     done += n;
   }
 }
 
-export function loadSafetensorsSync(path: string, opts: LoadOptions = {}): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+export function loadSafetensorsSync(
+  path: string,
+  opts: LoadOptions = {},
+): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
   const f = openSafetensorsSync(path);
   const tensors: Record<string, Tensor> = {};
   try {
@@ -523,6 +635,9 @@ export function saveSafetensorsSync(
 }
 
 /** The header of a file as it is written: for tests and tools (ordering, offsets, padding). */
-export function safetensorsHeader(tensors: Readonly<Record<string, Tensor>>, metadata: Readonly<Record<string, string>> = {}): Buffer {
+export function safetensorsHeader(
+  tensors: Readonly<Record<string, Tensor>>,
+  metadata: Readonly<Record<string, string>> = {},
+): Buffer {
   return plan("(memory)", tensors, metadata).header;
 }

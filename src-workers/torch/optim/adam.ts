@@ -19,7 +19,11 @@ export class Adam extends Optimizer<AdamGroup> {
   protected readonly decoupled: boolean = false;
 
   /** params: tensors, or groups ({ params, lr?, betas?, ... }); options are the defaults of every group. */
-  constructor(params: readonly Tensor[] | readonly ParamGroupInput<AdamGroup>[], options: AdamOptions = {}, defaultWeightDecay = 0) {
+  constructor(
+    params: readonly Tensor[] | readonly ParamGroupInput<AdamGroup>[],
+    options: AdamOptions = {},
+    defaultWeightDecay = 0,
+  ) {
     super(params, {
       lr: options.lr ?? 1e-3,
       betas: options.betas ?? [0.9, 0.999],
@@ -37,7 +41,8 @@ export class Adam extends Optimizer<AdamGroup> {
     checkNonNegative(name, "weightDecay", g.weightDecay);
     const [b1, b2] = g.betas;
     for (const [i, b] of [b1, b2].entries()) {
-      if (typeof b !== "number" || !(b >= 0 && b < 1)) throw new RangeError(`${name}: invalid beta parameter at index ${i}: ${String(b)} (in [0, 1))`);
+      if (typeof b !== "number" || !(b >= 0 && b < 1))
+        throw new RangeError(`${name}: invalid beta parameter at index ${i}: ${String(b)} (in [0, 1))`);
     }
   }
 

@@ -8,8 +8,10 @@ import type { Tensor } from "../tensor.js";
  * parameter has a gradient). As PyTorch: coefficient min(1, maxNorm / (total + 1e-6)).
  */
 export function clipGradNorm(params: Tensor | readonly Tensor[], maxNorm: number, normType = 2): number {
-  if (typeof maxNorm !== "number" || Number.isNaN(maxNorm) || maxNorm < 0) throw new RangeError(`clipGradNorm: invalid maxNorm ${String(maxNorm)}`);
-  if (typeof normType !== "number" || !(normType > 0)) throw new RangeError(`clipGradNorm: invalid normType ${String(normType)} (> 0, or Infinity)`);
+  if (typeof maxNorm !== "number" || Number.isNaN(maxNorm) || maxNorm < 0)
+    throw new RangeError(`clipGradNorm: invalid maxNorm ${String(maxNorm)}`);
+  if (typeof normType !== "number" || !(normType > 0))
+    throw new RangeError(`clipGradNorm: invalid normType ${String(normType)} (> 0, or Infinity)`);
   const list = Array.isArray(params) ? (params as readonly Tensor[]) : [params as Tensor];
   return nativeTorch().clipGradNorm(
     list.map((p) => p.native),
@@ -20,7 +22,8 @@ export function clipGradNorm(params: Tensor | readonly Tensor[], maxNorm: number
 
 /** Clamp every gradient element of params to [-clipValue, clipValue]. */
 export function clipGradValue(params: Tensor | readonly Tensor[], clipValue: number): void {
-  if (typeof clipValue !== "number" || !(clipValue >= 0)) throw new RangeError(`clipGradValue: invalid clipValue ${String(clipValue)}`);
+  if (typeof clipValue !== "number" || !(clipValue >= 0))
+    throw new RangeError(`clipGradValue: invalid clipValue ${String(clipValue)}`);
   const T = nativeTorch();
   const list = Array.isArray(params) ? (params as readonly Tensor[]) : [params as Tensor];
   for (const p of list) {

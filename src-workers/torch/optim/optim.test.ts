@@ -21,9 +21,12 @@ interface RefCase {
 }
 
 const REF = join(import.meta.dirname, "..", "..", "..", "tests", "torch", "reference");
-const load = (f: string): RefCase[] => (JSON.parse(readFileSync(join(REF, f), "utf8")) as { cases: RefCase[] }).cases;
+const load = (f: string): RefCase[] =>
+  (JSON.parse(readFileSync(join(REF, f), "utf8")) as { cases: RefCase[] }).cases;
 // Measured: 0 (bit-identical to PyTorch 1.13 on this CPU build); the tolerance allows other BLAS/CPU paths.
 const REL = 1e-6;
+/** The raw bytes of a tensor, for bit-exact comparisons. */
+const bits = (t: Tensor): number[] => Array.from(new Uint8Array(t.data().buffer));
 
 type AnyOptimizer = torch.SGD | torch.Adam | torch.AdamW;
 
@@ -50,7 +53,8 @@ function setup(c: RefCase) {
 /** zeroGrad, loss = sum_i sum((p_i x_i - y_i)^2), backward, step; hyperparameter changes first. */
 function step(c: RefCase, k: number, opt: AnyOptimizer, s: ReturnType<typeof setup>): void {
   for (const ch of c.changes) {
-    if (ch.beforeStep === k) (opt.paramGroups[ch.group] as unknown as Record<string, number>)[ch.key] = ch.value;
+    if (ch.beforeStep === k)
+      (opt.paramGroups[ch.group] as unknown as Record<string, number>)[ch.key] = ch.value;
   }
   opt.zeroGrad();
   torch.tidy(() => {
@@ -73,26 +77,29 @@ function maxRelError(got: number[], want: number[]): number {
   return worst;
 }
 
-describe.each([["optim-sgd.json"], ["optim-adam.json"], ["optim-groups.json"]])("parity with PyTorch 1.13 (%s)", (file) => {
-  it.each(load(file).map((c) => [c.name, c] as const))("%s", (_name, c) => {
-    const before = torch.liveTensors().count;
-    const s = setup(c);
-    const opt = makeOptimizer(c, s.params);
-    let worst = 0;
-    for (let k = 0; k < c.steps; k++) {
-      step(c, k, opt, s);
-      s.params.forEach((p, i) => {
-        const err = maxRelError(p.toNumbers(), c.expected[k]![i]!);
-        worst = Math.max(worst, err);
-        if (err > REL) throw new Error(`${c.name}: step ${k + 1}, parameter ${i}: relative error ${err}`);
-      });
-    }
-    expect(worst).toBeLessThanOrEqual(REL);
-    opt.dispose();
-    torch.dispose([s.params, s.x, s.y]);
-    expect(torch.liveTensors().count).toBe(before);
-  });
-});
+describe.each([["optim-sgd.json"], ["optim-adam.json"], ["optim-groups.json"]])(
+  "parity with PyTorch 1.13 (%s)",
+  (file) => {
+    it.each(load(file).map((c) => [c.name, c] as const))("%s", (_name, c) => {
+      const before = torch.liveTensors().count;
+      const s = setup(c);
+      const opt = makeOptimizer(c, s.params);
+      let worst = 0;
+      for (let k = 0; k < c.steps; k++) {
+        step(c, k, opt, s);
+        s.params.forEach((p, i) => {
+          const err = maxRelError(p.toNumbers(), c.expected[k]![i]!);
+          worst = Math.max(worst, err);
+          if (err > REL) throw new Error(`${c.name}: step ${k + 1}, parameter ${i}: relative error ${err}`);
+        });
+      }
+      expect(worst).toBeLessThanOrEqual(REL);
+      opt.dispose();
+      torch.dispose([s.params, s.x, s.y]);
+      expect(torch.liveTensors().count).toBe(before);
+    });
+  },
+);
 
 describe("optimizer state", () => {
   const dir = mkdtempSync(join(tmpdir(), "azaion-optim-"));
@@ -100,52 +107,54 @@ describe("optimizer state", () => {
   const cases = [...load("optim-sgd.json"), ...load("optim-adam.json"), ...load("optim-groups.json")];
   const pick = (name: string) => cases.find((c) => c.name === name)!;
 
-  it.each([["sgd momentum + weight decay"], ["adam amsgrad"], ["adamw two groups, lr changed"], ["sgd two groups, lr changed"]])(
-    "%s: 3 steps, save, load into a new optimizer, 3 more == 6 straight steps (bit-identical)",
-    (name) => {
-      const c = { ...pick(name), steps: 6 };
-      const before = torch.liveTensors().count;
-      // 6 straight steps.
-      const a = setup(c);
-      const optA = makeOptimizer(c, a.params);
-      for (let k = 0; k < 6; k++) step(c, k, optA, a);
-      // 3 steps, state dict through a safetensors file, a fresh optimizer over copies of the parameters.
-      const b = setup(c);
-      const optB = makeOptimizer(c, b.params);
-      for (let k = 0; k < 3; k++) step(c, k, optB, b);
-      const sd = optB.stateDict();
-      const packed = torch.packStateDict(sd);
-      const file = join(dir, `${name.replace(/\W+/g, "_")}.safetensors`);
-      torch.saveSafetensorsSync(file, packed.tensors, packed.metadata);
-      torch.dispose(sd.state);
-      const paramsAfter3 = torch.tidy(() => b.params.map((p) => p.detach().clone().requiresGrad_()));
-      optB.dispose();
-      const loaded = torch.loadSafetensorsSync(file);
-      const optC = makeOptimizer(c, paramsAfter3);
-      // Hyperparameters come from the state: make them differ first to see them restored.
-      for (const g of optC.paramGroups) g.lr = 123;
-      optC.loadStateDict(torch.unpackStateDict(loaded.tensors, loaded.metadata) as never);
-      torch.dispose(loaded.tensors);
-      expect(optC.paramGroups.map((g) => g.lr)).toEqual(optB.paramGroups.map((g) => g.lr));
-      const resumed = { ...b, params: paramsAfter3 };
-      for (let k = 3; k < 6; k++) step(c, k, optC, resumed);
-      paramsAfter3.forEach((p, i) => expect(Array.from(p.data())).toEqual(Array.from(a.params[i]!.data())));
-      // The state itself is identical too.
-      const sa = optA.stateDict();
-      const sc = optC.stateDict();
-      expect(Object.keys(sc.state)).toEqual(Object.keys(sa.state));
-      for (const [i, st] of Object.entries(sa.state)) {
-        const other = sc.state[Number(i)]!;
-        expect(other.step).toBe(st.step);
-        for (const [k, t] of Object.entries(st.tensors)) expect(Array.from(other.tensors[k]!.data())).toEqual(Array.from(t.data()));
-      }
-      torch.dispose([sa.state, sc.state]);
-      optA.dispose();
-      optC.dispose();
-      torch.dispose([a, b, paramsAfter3]);
-      expect(torch.liveTensors().count).toBe(before);
-    },
-  );
+  it.each([
+    ["sgd momentum + weight decay"],
+    ["adam amsgrad"],
+    ["adamw two groups, lr changed"],
+    ["sgd two groups, lr changed"],
+  ])("%s: 3 steps, save, load into a new optimizer, 3 more == 6 straight steps (bit-identical)", (name) => {
+    const c = { ...pick(name), steps: 6 };
+    const before = torch.liveTensors().count;
+    // 6 straight steps.
+    const a = setup(c);
+    const optA = makeOptimizer(c, a.params);
+    for (let k = 0; k < 6; k++) step(c, k, optA, a);
+    // 3 steps, state dict through a safetensors file, a fresh optimizer over copies of the parameters.
+    const b = setup(c);
+    const optB = makeOptimizer(c, b.params);
+    for (let k = 0; k < 3; k++) step(c, k, optB, b);
+    const sd = optB.stateDict();
+    const packed = torch.packStateDict(sd);
+    const file = join(dir, `${name.replace(/\W+/g, "_")}.safetensors`);
+    torch.saveSafetensorsSync(file, packed.tensors, packed.metadata);
+    torch.dispose(sd.state);
+    const paramsAfter3 = torch.tidy(() => b.params.map((p) => p.detach().clone().requiresGrad_()));
+    optB.dispose();
+    const loaded = torch.loadSafetensorsSync(file);
+    const optC = makeOptimizer(c, paramsAfter3);
+    // Hyperparameters come from the state: make them differ first to see them restored.
+    for (const g of optC.paramGroups) g.lr = 123;
+    optC.loadStateDict(torch.unpackStateDict(loaded.tensors, loaded.metadata) as never);
+    torch.dispose(loaded.tensors);
+    expect(optC.paramGroups.map((g) => g.lr)).toEqual(optB.paramGroups.map((g) => g.lr));
+    const resumed = { ...b, params: paramsAfter3 };
+    for (let k = 3; k < 6; k++) step(c, k, optC, resumed);
+    paramsAfter3.forEach((p, i) => expect(bits(p)).toEqual(bits(a.params[i]!)));
+    // The state itself is identical too.
+    const sa = optA.stateDict();
+    const sc = optC.stateDict();
+    expect(Object.keys(sc.state)).toEqual(Object.keys(sa.state));
+    for (const [i, st] of Object.entries(sa.state)) {
+      const other = sc.state[Number(i)]!;
+      expect(other.step).toBe(st.step);
+      for (const [k, t] of Object.entries(st.tensors)) expect(bits(other.tensors[k]!)).toEqual(bits(t));
+    }
+    torch.dispose([sa.state, sc.state]);
+    optA.dispose();
+    optC.dispose();
+    torch.dispose([a, b, paramsAfter3]);
+    expect(torch.liveTensors().count).toBe(before);
+  });
 
   it("creates state lazily, only for parameters with a gradient, and frees it on dispose", () => {
     const before = torch.liveTensors().count;
@@ -160,7 +169,17 @@ describe("optimizer state", () => {
     expect(Object.keys(sd.state)).toEqual(["0"]);
     expect(sd.state[0]!.step).toBe(1);
     expect(Object.keys(sd.state[0]!.tensors).sort()).toEqual(["expAvg", "expAvgSq", "maxExpAvgSq"]);
-    expect(sd.groups).toEqual([{ lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: true, maximize: false, params: [0, 1] }]);
+    expect(sd.groups).toEqual([
+      {
+        lr: 0.1,
+        betas: [0.9, 0.999],
+        eps: 1e-8,
+        weightDecay: 0,
+        amsgrad: true,
+        maximize: false,
+        params: [0, 1],
+      },
+    ]);
     torch.dispose(sd.state);
     opt.zeroGrad(false);
     expect(torch.tidy(() => p.grad!.toNumbers())).toEqual([0, 0, 0]);

@@ -207,9 +207,10 @@ export abstract class Optimizer<G extends ParamGroup> {
  * A stateDict as flat named tensors plus string metadata, for safetensors: tensors are named
  * `state.<index>.<name>`; groups and steps go, JSON-encoded, under the metadata key "optimizer".
  */
-export function packStateDict<H extends object>(
-  sd: OptimizerStateDict<H>,
-): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+export function packStateDict(sd: OptimizerStateDict<object>): {
+  tensors: Record<string, Tensor>;
+  metadata: Record<string, string>;
+} {
   const tensors: Record<string, Tensor> = {};
   const steps: Record<string, number> = {};
   for (const [i, s] of Object.entries(sd.state)) {

@@ -32,8 +32,10 @@ export class SGD extends Optimizer<SgdGroup> {
     checkNonNegative("SGD", "lr", g.lr);
     checkNonNegative("SGD", "momentum", g.momentum);
     checkNonNegative("SGD", "weightDecay", g.weightDecay);
-    if (typeof g.dampening !== "number" || !Number.isFinite(g.dampening)) throw new RangeError(`SGD: invalid dampening ${String(g.dampening)}`);
-    if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) throw new RangeError("SGD: Nesterov momentum requires a momentum and zero dampening");
+    if (typeof g.dampening !== "number" || !Number.isFinite(g.dampening))
+      throw new RangeError(`SGD: invalid dampening ${String(g.dampening)}`);
+    if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0))
+      throw new RangeError("SGD: Nesterov momentum requires a momentum and zero dampening");
   }
 
   step(): void {
@@ -58,14 +60,19 @@ export class SGD extends Optimizer<SgdGroup> {
         }
       }
       if (params.length === 0) continue;
-      T.sgdStep(params, buffers, {
-        lr: g.lr,
-        momentum: g.momentum,
-        dampening: g.dampening,
-        weightDecay: g.weightDecay,
-        nesterov: g.nesterov,
-        maximize: g.maximize,
-      }, first);
+      T.sgdStep(
+        params,
+        buffers,
+        {
+          lr: g.lr,
+          momentum: g.momentum,
+          dampening: g.dampening,
+          weightDecay: g.weightDecay,
+          nesterov: g.nesterov,
+          maximize: g.maximize,
+        },
+        first,
+      );
     }
   }
 }
