@@ -4,7 +4,7 @@
       "target_name": "azaion_torch",
       "sources": [
         "src/addon.cc",
-        "src/tensor_wrap.cc",
+        "src/tensor_table.cc",
         "src/args.cc",
         "src/errors.cc",
         "src/ops_creation.cc",

@@ -65,7 +65,7 @@ export function tensor(
   try {
     return wrap(T.to(f, dtype, o.device ?? null));
   } finally {
-    f.dispose();
+    T.dispose(f);
   }
 }
 

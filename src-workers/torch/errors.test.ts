@@ -238,8 +238,12 @@ describe("disposed tensors and survival", () => {
       a.dispose();
       expect(a.isDisposed).toBe(true);
       expect(() => a.add(1)).toThrow(/^add: argument 0 must be a live tensor, not one already disposed$/);
-      expect(() => f32([2]).add(a)).toThrow(/^add: argument 1 must be a live tensor, not one already disposed$/);
-      expect(() => torch.cat([f32([2]), a])).toThrow(/^cat: argument 0 must be an array of live tensors \(one was disposed\)$/);
+      expect(() => f32([2]).add(a)).toThrow(
+        /^add: argument 1 must be a live tensor, not one already disposed$/,
+      );
+      expect(() => torch.cat([f32([2]), a])).toThrow(
+        /^cat: argument 0 must be an array of live tensors \(one was disposed\)$/,
+      );
       expect(() => a.dispose()).not.toThrow();
     });
   });

@@ -3,6 +3,8 @@
  * training mode with running statistics + SiLU, forward, backward, AdamW, zeroGrad), one tidy() per
  * step. After a warm-up, RSS stays within 5% and the live-tensor count returns to its baseline.
  */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as torch from "./index.js";
 import type { Tensor } from "./index.js";
@@ -139,5 +141,27 @@ describe("memory", () => {
     // buffers pinned by small allocations that live until V8's GC collects the handles; the dynamic
     // mmap threshold sends big buffers to the heap). Fix belongs in the addon (see the report).
     expect(Math.abs(growth), `RSS grew from ${r.rssWarm} to ${r.rssEnd} bytes`).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe("the garbage collector as a safety net", () => {
+  it("frees tensors that escaped every scope and were dropped without dispose()", () => {
+    // A child process with --expose-gc: the collector's callbacks run once the event loop turns.
+    const script = `
+      const torch = await import(${JSON.stringify(join(import.meta.dirname, "..", "..", "dist", "src-workers", "torch", "index.js"))});
+      const base = torch.liveTensors().count;
+      (() => { for (let i = 0; i < 200; i++) torch.zeros([1000]); })();
+      const made = torch.liveTensors().count - base;
+      for (let i = 0; i < 20 && torch.liveTensors().count > base; i++) {
+        globalThis.gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      console.log(JSON.stringify({ made, left: torch.liveTensors().count - base }));`;
+    const out = execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
+    const { made, left } = JSON.parse(out.trim()) as { made: number; left: number };
+    expect(made).toBe(200);
+    expect(left).toBe(0);
   });
 });

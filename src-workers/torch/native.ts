@@ -13,26 +13,11 @@ export type DTypeName =
 export type Reduction = "mean" | "sum" | "none";
 type Dims = number | readonly number[];
 
-/** One at::Tensor; made only by the functions below. */
-export interface NativeTensor {
-  dispose(): void;
-  isDisposed(): boolean;
-  shape(): number[];
-  dtype(): DTypeName;
-  device(): string;
-  numel(): number;
-  nbytes(): number;
-  requiresGrad(): boolean;
-  setRequiresGrad(on?: boolean): void;
-  grad(): NativeTensor | null;
-  setGrad(g: NativeTensor | null): void;
-  backward(gradient?: NativeTensor | null, retainGraph?: boolean): void;
-  toBuffer(): ArrayBuffer;
-  item(): number | boolean;
-  track(): void;
-  isContiguous(): boolean;
-  isLeaf(): boolean;
-}
+/**
+ * A handle of one at::Tensor in the addon's table (a BigInt: generation and slot). Made only by the
+ * functions below; numbers and booleans passed where a tensor may go are scalars.
+ */
+export type NativeTensor = bigint & { readonly __nativeTensor: unique symbol };
 
 type N = NativeTensor;
 type Operand = N | number | boolean;
@@ -60,6 +45,24 @@ export interface AdamOptions {
 
 export interface NativeTorch {
   setErrorClass(cls: new (message: string, op: string, inputs: string, detail: string) => Error): void;
+  // one tensor
+  dispose(t: N): void;
+  isDisposed(t: N): boolean;
+  shape(t: N): number[];
+  dtype(t: N): DTypeName;
+  device(t: N): string;
+  numel(t: N): number;
+  nbytes(t: N): number;
+  requiresGrad(t: N): boolean;
+  setRequiresGrad(t: N, on?: boolean): void;
+  grad(t: N): N | null;
+  setGrad(t: N, g: N | null): void;
+  backward(t: N, gradient?: N | null, retainGraph?: boolean): void;
+  toBuffer(t: N): ArrayBuffer;
+  item(t: N): number | boolean;
+  track(t: N): void;
+  isContiguous(t: N): boolean;
+  isLeaf(t: N): boolean;
   // creation
   fromBuffer(
     data: ArrayBufferView | ArrayBuffer,

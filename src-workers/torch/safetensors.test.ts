@@ -187,20 +187,17 @@ describe("safetensors reading and writing", () => {
     const t = torch.tensor([1, 2, 3]);
     torch.saveSafetensorsSync(path, { t }, { v: "1" });
     const first = readFileSync(path);
-    // A tensor that fails while its bytes are written (after the temp file exists).
+    // A tensor that fails while its bytes are written (after the temp file exists): its handle
+    // names no live tensor in the addon, so reading its data throws.
     const failing = {
       isDisposed: false,
       dtype: "float32",
       numel: 2,
       shape: [2],
-      native: {
-        toBuffer() {
-          throw new Error("device lost");
-        },
-      },
+      native: 123n,
     } as unknown as Tensor;
     expect(() => torch.saveSafetensorsSync(path, { t, zz: failing })).toThrow(
-      `${path}: cannot write tensor 'zz': device lost`,
+      `${path}: cannot write tensor 'zz': `,
     );
     await expect(torch.saveSafetensors(path, { t, zz: failing })).rejects.toThrow(/cannot write tensor 'zz'/);
     expect(() =>

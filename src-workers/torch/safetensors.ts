@@ -315,7 +315,7 @@ function* chunks(file: string, p: { header: Buffer; entries: PlanEntry[] }): Gen
     if (e.byteLength === 0) continue;
     try {
       if (e.byteLength <= CHUNK_BYTES) {
-        yield new Uint8Array(e.tensor.native.toBuffer());
+        yield new Uint8Array(nativeTorch().toBuffer(e.tensor.native));
         continue;
       }
       const elems = Math.max(1, Math.floor(CHUNK_BYTES / BYTES_PER_ELEMENT[e.tensor.dtype]));
@@ -325,13 +325,13 @@ function* chunks(file: string, p: { header: Buffer; entries: PlanEntry[] }): Gen
         for (let s = 0; s < n; s += elems) {
           const part = T.slice(flat, 0, s, Math.min(n, s + elems), 1);
           try {
-            yield new Uint8Array(part.toBuffer());
+            yield new Uint8Array(T.toBuffer(part));
           } finally {
-            part.dispose();
+            T.dispose(part);
           }
         }
       } finally {
-        flat.dispose();
+        T.dispose(flat);
       }
     } catch (err) {
       if (err instanceof SafetensorsError) throw err;

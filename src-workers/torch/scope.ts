@@ -4,7 +4,7 @@
  * on Node 20 finalizers do not run during a synchronous loop, so garbage-collected tensors pile up.
  * Tensors that escape every scope are reported to V8 (external memory) so the GC feels their weight.
  */
-import type { NativeTensor } from "./native.js";
+import { nativeTorch, type NativeTensor } from "./native.js";
 
 /** What a scope needs of a tensor; implemented by Tensor (kept separate to avoid an import cycle). */
 export interface Scoped {
@@ -15,11 +15,29 @@ export interface Scoped {
 
 const stack: Set<Scoped>[] = [];
 
+/**
+ * The safety net for tensors that escaped every scope and were never disposed: freed when their JS
+ * object is collected. It runs only when the event loop turns, so it is not the way to manage memory.
+ */
+const collector = new FinalizationRegistry<NativeTensor>((handle) => nativeTorch().dispose(handle));
+
+/** A tensor that lives outside every scope: reported to V8 as external memory, guarded by the collector. */
+function guard(t: Scoped): void {
+  t.kept = true;
+  nativeTorch().track(t.native);
+  collector.register(t, t.native, t);
+}
+
+/** Called when a guarded tensor is disposed by hand. */
+export function unguard(t: Scoped): void {
+  collector.unregister(t);
+}
+
 /** Called by every new Tensor. */
 export function register(t: Scoped): void {
   const top = stack[stack.length - 1];
   if (top) top.add(t);
-  else t.native.track();
+  else guard(t);
 }
 
 /** Tensors (possibly nested in arrays and plain objects) that a scope's result holds. */
@@ -79,7 +97,7 @@ export function tidy<T>(fn: () => T): T {
   for (const t of scope) {
     if (survivors.has(t)) {
       if (parent) parent.add(t);
-      else t.native.track();
+      else guard(t);
     } else if (!t.kept) {
       t.dispose();
     }
@@ -90,9 +108,8 @@ export function tidy<T>(fn: () => T): T {
 /** Exempt a tensor from every scope: it lives until dispose() (or, as a last resort, the GC). */
 export function keep<T extends Scoped>(t: T): T {
   if (!t.kept) {
-    t.kept = true;
     for (const s of stack) s.delete(t);
-    t.native.track();
+    guard(t);
   }
   return t;
 }

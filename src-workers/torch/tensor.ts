@@ -4,7 +4,7 @@
  */
 import { viewOf, type DType, type TypedArray } from "./dtype.js";
 import { nativeTorch, type NativeTensor, type Reduction } from "./native.js";
-import { register, type Scoped } from "./scope.js";
+import { register, unguard, type Scoped } from "./scope.js";
 
 export type Scalar = number | boolean;
 export type Operand = Tensor | Scalar;
@@ -38,28 +38,28 @@ export class Tensor implements Scoped {
 
   // ---- properties -----------------------------------------------------------------------------
   get shape(): number[] {
-    return (this.cachedShape ??= this.native.shape());
+    return (this.cachedShape ??= T().shape(this.native));
   }
   get ndim(): number {
     return this.shape.length;
   }
   get dtype(): DType {
-    return this.native.dtype();
+    return T().dtype(this.native);
   }
   get device(): string {
-    return this.native.device();
+    return T().device(this.native);
   }
   get numel(): number {
-    return this.native.numel();
+    return T().numel(this.native);
   }
   get nbytes(): number {
-    return this.native.nbytes();
+    return T().nbytes(this.native);
   }
   get isDisposed(): boolean {
-    return this.native.isDisposed();
+    return T().isDisposed(this.native);
   }
   get isLeaf(): boolean {
-    return this.native.isLeaf();
+    return T().isLeaf(this.native);
   }
   size(dim: number): number {
     const s = this.shape;
@@ -72,13 +72,14 @@ export class Tensor implements Scoped {
   }
 
   dispose(): void {
-    this.native.dispose();
+    if (this.kept) unguard(this);
+    T().dispose(this.native);
   }
 
   // ---- data out ---------------------------------------------------------------------------------
   /** A copy of the data (contiguous, on the CPU) in the dtype's typed array. */
   data(): TypedArray {
-    return viewOf(this.dtype, this.native.toBuffer());
+    return viewOf(this.dtype, T().toBuffer(this.native));
   }
   /** The data as plain numbers, row-major (int64 converted; float16/bfloat16 go through float32). */
   toNumbers(): number[] {
@@ -105,30 +106,30 @@ export class Tensor implements Scoped {
     return shape.length === 0 ? flat[0] : build(0, 0);
   }
   item(): number {
-    return Number(this.native.item());
+    return Number(T().item(this.native));
   }
 
   // ---- autograd -------------------------------------------------------------------------------
   get requiresGrad(): boolean {
-    return this.native.requiresGrad();
+    return T().requiresGrad(this.native);
   }
   requiresGrad_(on = true): this {
-    this.native.setRequiresGrad(on);
+    T().setRequiresGrad(this.native, on);
     return this;
   }
   /** The accumulated gradient, or null; a new handle each call (scoped like any tensor). */
   get grad(): Tensor | null {
-    const g = this.native.grad();
+    const g = T().grad(this.native);
     return g ? wrap(g) : null;
   }
   set grad(g: Tensor | null) {
-    this.native.setGrad(g ? g.native : null);
+    T().setGrad(this.native, g ? g.native : null);
   }
   backward(gradient?: Tensor, retainGraph = false): void {
-    this.native.backward(gradient ? gradient.native : null, retainGraph);
+    T().backward(this.native, gradient ? gradient.native : null, retainGraph);
   }
   zeroGrad(): void {
-    this.native.setGrad(null);
+    T().setGrad(this.native, null);
   }
   detach(): Tensor {
     return wrap(T().detach(this.native));
@@ -160,7 +161,7 @@ export class Tensor implements Scoped {
     return wrap(T().contiguous(this.native));
   }
   isContiguous(): boolean {
-    return this.native.isContiguous();
+    return T().isContiguous(this.native);
   }
 
   // ---- element-wise -----------------------------------------------------------------------------

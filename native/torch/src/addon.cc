@@ -11,7 +11,7 @@ Napi::Value SetErrorClassFn(const Napi::CallbackInfo& info) {
 
 Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new AddonData());
-  TensorWrap::Init(env, exports);
+  RegisterTensor(env, exports);
   Export(env, exports, "setErrorClass", SetErrorClassFn);
   for (Registrar r : {RegisterCreation, RegisterMath, RegisterReduce, RegisterIndex, RegisterShape, RegisterNN,
                       RegisterOptim, RegisterNms, RegisterRuntime}) {

@@ -2,9 +2,11 @@
 #pragma once
 #include <napi.h>
 
+#include "common.h"
+
 namespace az {
 struct AddonData {
-  Napi::FunctionReference tensor_ctor;
+  TensorTable tensors;
   Napi::FunctionReference error_class;
 };
 inline AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

@@ -19,17 +19,22 @@ bool ArgPresent(const Napi::CallbackInfo& info, size_t i) {
   return i < info.Length() && !info[i].IsUndefined() && !info[i].IsNull();
 }
 
-bool ArgIsTensor(const Napi::CallbackInfo& info, size_t i) {
-  return i < info.Length() && TensorWrap::Is(info.Env(), info[i]);
+// Tensors arrive as BigInt handles; numbers and booleans are scalars.
+bool ArgIsTensor(const Napi::CallbackInfo& info, size_t i) { return i < info.Length() && info[i].IsBigInt(); }
+
+namespace {
+at::Tensor& Lookup(const Napi::CallbackInfo& info, size_t i, const Napi::Value& v, const char* what_disposed) {
+  bool lossless = true;
+  at::Tensor* t = Table(info.Env()).Find(v.As<Napi::BigInt>().Uint64Value(&lossless));
+  if (t == nullptr) BadArg(info, i, what_disposed);
+  CurrentOp().inputs.push_back(*t);
+  return *t;
 }
+}  // namespace
 
 at::Tensor& ArgTensor(const Napi::CallbackInfo& info, size_t i) {
   if (!ArgIsTensor(info, i)) BadArg(info, i, "a tensor");
-  TensorWrap* w = TensorWrap::Unwrap(info[i].As<Napi::Object>());
-  if (!w->valid()) BadArg(info, i, "a live tensor, not one already disposed");
-  at::Tensor& t = w->tensor(info.Env());
-  CurrentOp().inputs.push_back(t);
-  return t;
+  return Lookup(info, i, info[i], "a live tensor, not one already disposed");
 }
 
 c10::optional<at::Tensor> ArgOptTensor(const Napi::CallbackInfo& info, size_t i) {
@@ -44,22 +49,14 @@ std::vector<at::Tensor> ArgTensorList(const Napi::CallbackInfo& info, size_t i) 
   out.reserve(a.Length());
   for (uint32_t k = 0; k < a.Length(); k++) {
     Napi::Value v = a.Get(k);
-    if (!TensorWrap::Is(info.Env(), v)) BadArg(info, i, "an array of tensors");
-    TensorWrap* w = TensorWrap::Unwrap(v.As<Napi::Object>());
-    if (!w->valid()) BadArg(info, i, "an array of live tensors (one was disposed)");
-    out.push_back(w->tensor(info.Env()));
-    CurrentOp().inputs.push_back(out.back());
+    if (!v.IsBigInt()) BadArg(info, i, "an array of tensors");
+    out.push_back(Lookup(info, i, v, "an array of live tensors (one was disposed)"));
   }
   return out;
 }
 
 int64_t ArgInt(const Napi::CallbackInfo& info, size_t i) {
-  if (i >= info.Length()) BadArg(info, i, "an integer");
-  if (info[i].IsBigInt()) {
-    bool lossless = true;
-    return info[i].As<Napi::BigInt>().Int64Value(&lossless);
-  }
-  if (!info[i].IsNumber()) BadArg(info, i, "an integer");
+  if (i >= info.Length() || !info[i].IsNumber()) BadArg(info, i, "an integer");
   double d = info[i].As<Napi::Number>().DoubleValue();
   if (d != static_cast<double>(static_cast<int64_t>(d))) BadArg(info, i, "an integer");
   return static_cast<int64_t>(d);
@@ -112,10 +109,6 @@ c10::optional<std::vector<int64_t>> ArgOptIntList(const Napi::CallbackInfo& info
 at::Scalar ArgScalar(const Napi::CallbackInfo& info, size_t i) {
   if (i < info.Length()) {
     if (info[i].IsBoolean()) return at::Scalar(info[i].As<Napi::Boolean>().Value());
-    if (info[i].IsBigInt()) {
-      bool lossless = true;
-      return at::Scalar(static_cast<int64_t>(info[i].As<Napi::BigInt>().Int64Value(&lossless)));
-    }
     if (info[i].IsNumber()) {
       double d = info[i].As<Napi::Number>().DoubleValue();
       // Whole numbers stay integral so that int tensors keep their dtype (as in Python).

@@ -15,49 +15,37 @@
 
 namespace az {
 
-// ---- tensor wrapper ---------------------------------------------------------------------------
-class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
+// ---- tensor handles ---------------------------------------------------------------------------
+// A tensor crosses into JS as a BigInt handle (generation << 32 | slot) into a per-environment table,
+// not as a wrapped object: a wrapped object needs a finalizer, and on Node 20 finalizers do not run
+// during a synchronous loop, so the wrappers of disposed tensors would pile up until the loop yields.
+// A stale handle (its tensor disposed, the slot reused) is detected by its generation.
+struct TensorSlot {
+  at::Tensor t;
+  uint32_t gen = 1;
+  bool live = false;
+  int64_t bytes = 0;
+  int64_t tracked = 0;  // bytes reported to V8 through napi_adjust_external_memory
+};
+
+class TensorTable {
  public:
-  static void Init(Napi::Env env, Napi::Object exports);
-  static Napi::Object New(Napi::Env env, at::Tensor t);
-  static bool Is(Napi::Env env, const Napi::Value& v);
-  static TensorWrap* Get(Napi::Env env, const Napi::Value& v);  // throws TypeError when not a tensor
-
-  explicit TensorWrap(const Napi::CallbackInfo& info);
-  ~TensorWrap() override;
-
-  // The tensor; throws when disposed.
-  at::Tensor& tensor(Napi::Env env);
-  bool valid() const { return valid_; }
-
-  static std::atomic<int64_t> live_count;
-  static std::atomic<int64_t> live_bytes;
+  uint64_t Add(at::Tensor t);
+  at::Tensor* Find(uint64_t handle);
+  TensorSlot* FindSlot(uint64_t handle);
+  void Release(Napi::Env env, uint64_t handle);  // no-op for a stale handle
+  int64_t live_count() const { return live_count_; }
+  int64_t live_bytes() const { return live_bytes_; }
 
  private:
-  void Release();
-  Napi::Value Dispose(const Napi::CallbackInfo& info);
-  Napi::Value IsDisposed(const Napi::CallbackInfo& info);
-  Napi::Value Shape(const Napi::CallbackInfo& info);
-  Napi::Value Dtype(const Napi::CallbackInfo& info);
-  Napi::Value Device(const Napi::CallbackInfo& info);
-  Napi::Value Numel(const Napi::CallbackInfo& info);
-  Napi::Value Nbytes(const Napi::CallbackInfo& info);
-  Napi::Value GetRequiresGrad(const Napi::CallbackInfo& info);
-  Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info);
-  Napi::Value Grad(const Napi::CallbackInfo& info);
-  Napi::Value SetGrad(const Napi::CallbackInfo& info);
-  Napi::Value Backward(const Napi::CallbackInfo& info);
-  Napi::Value ToBuffer(const Napi::CallbackInfo& info);
-  Napi::Value Item(const Napi::CallbackInfo& info);
-  Napi::Value Track(const Napi::CallbackInfo& info);
-  Napi::Value IsContiguous(const Napi::CallbackInfo& info);
-  Napi::Value IsLeaf(const Napi::CallbackInfo& info);
-
-  at::Tensor t_;
-  bool valid_ = false;
-  int64_t counted_bytes_ = 0;
-  int64_t tracked_bytes_ = 0;  // reported to V8 through napi_adjust_external_memory
+  std::vector<TensorSlot> slots_;
+  std::vector<uint32_t> free_;
+  int64_t live_count_ = 0;
+  int64_t live_bytes_ = 0;
 };
+
+TensorTable& Table(Napi::Env env);
+void RegisterTensor(Napi::Env env, Napi::Object exports);
 
 // ---- arguments ------------------------------------------------------------------------------
 // Inputs of the op being run, for error messages ("conv2d(float32[1,3,8,8], ...)").

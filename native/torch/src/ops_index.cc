@@ -86,10 +86,18 @@ c10::List<c10::optional<at::Tensor>> IndexList(const Napi::CallbackInfo& info, s
     Napi::Value v = a.Get(k);
     if (v.IsNull() || v.IsUndefined()) {
       out.push_back(c10::nullopt);
+    } else if (v.IsBigInt()) {
+      bool lossless = true;
+      at::Tensor* t = Table(info.Env()).Find(v.As<Napi::BigInt>().Uint64Value(&lossless));
+      if (t == nullptr) {
+        throw Napi::TypeError::New(info.Env(), std::string(CurrentOp().name) + ": argument " + std::to_string(i) +
+                                                   " holds a disposed tensor");
+      }
+      CurrentOp().inputs.push_back(*t);
+      out.push_back(*t);
     } else {
-      at::Tensor t = TensorWrap::Get(info.Env(), v)->tensor(info.Env());
-      CurrentOp().inputs.push_back(t);
-      out.push_back(t);
+      throw Napi::TypeError::New(info.Env(), std::string(CurrentOp().name) + ": argument " + std::to_string(i) +
+                                                 " must be an array of tensors or nulls");
     }
   }
   return out;

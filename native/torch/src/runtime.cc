@@ -4,6 +4,7 @@
 #include <torch/version.h>
 
 #include "common.h"
+
 #ifdef AZ_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #endif
@@ -77,8 +78,8 @@ Napi::Value CudaMemoryStats(const Napi::CallbackInfo& info) {
 
 Napi::Value LiveTensors(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("count", static_cast<double>(TensorWrap::live_count.load()));
-  o.Set("bytes", static_cast<double>(TensorWrap::live_bytes.load()));
+  o.Set("count", static_cast<double>(Table(info.Env()).live_count()));
+  o.Set("bytes", static_cast<double>(Table(info.Env()).live_bytes()));
   return o;
 }
 

@@ -27,12 +27,12 @@ export function clipGradValue(params: Tensor | readonly Tensor[], clipValue: num
   const T = nativeTorch();
   const list = Array.isArray(params) ? (params as readonly Tensor[]) : [params as Tensor];
   for (const p of list) {
-    const g = p.native.grad();
+    const g = nativeTorch().grad(p.native);
     if (!g) continue;
     try {
       T.clamp_(g, -clipValue, clipValue);
     } finally {
-      g.dispose();
+      T.dispose(g);
     }
   }
 }

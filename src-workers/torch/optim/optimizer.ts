@@ -41,9 +41,9 @@ export interface OptimizerStateDict<H extends object = Record<string, unknown>> 
 
 /** True when the parameter has a gradient (without leaving a handle behind). */
 export function hasGrad(p: Tensor): boolean {
-  const g = p.native.grad();
+  const g = nativeTorch().grad(p.native);
   if (!g) return false;
-  g.dispose();
+  nativeTorch().dispose(g);
   return true;
 }
 
