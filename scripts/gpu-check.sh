@@ -11,7 +11,10 @@ mkdir -p "$out"
 
 if ! command -v node >/dev/null 2>&1; then
   [[ -n ${NODE_XZ:-} ]] || { echo "no node and no NODE_XZ" >&2; exit 1; }
-  mkdir -p /tmp/nodebin && xz -dc "$NODE_XZ" >/tmp/nodebin/node && chmod +x /tmp/nodebin/node
+  mkdir -p /tmp/nodebin
+  if command -v xz >/dev/null 2>&1; then xz -dc "$NODE_XZ" >/tmp/nodebin/node
+  else python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' "$NODE_XZ" /tmp/nodebin/node; fi
+  chmod +x /tmp/nodebin/node
   export PATH=/tmp/nodebin:$PATH
 fi
 echo "node $(node --version)"; nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
@@ -22,7 +25,13 @@ node "$find" json | tee "$out/libtorch.json"
 napi=${NAPI_INCLUDE:-/usr/include/node}
 includes=(-I"$napi" -I"$(node -p "require('./node_modules/node-addon-api').include_dir")")
 for d in $(node "$find" include); do includes+=(-I"$d"); done
-[[ -d /usr/local/cuda/include ]] && includes+=(-I/usr/local/cuda/include)
+# CUDA runtime headers (c10/cuda includes them): the toolkit's, else those of pip's nvidia packages.
+if [[ -d /usr/local/cuda/include ]]; then includes+=(-I/usr/local/cuda/include); fi
+for d in $(python3 -c 'import glob, os, nvidia; [print(p) for b in nvidia.__path__ for p in glob.glob(os.path.join(b, "*", "include"))]' 2>/dev/null); do
+  includes+=(-I"$d")
+done
+# PyTorch 2.x headers want C++17 at least, newer ones C++20; our sources compile as either.
+std=${CXX_STD:-c++20}
 defines=(-DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DBUILDING_NODE_EXTENSION)
 for d in $(node "$find" defines); do defines+=(-D"$d"); done
 libdir=$(node "$find" libdir)
@@ -31,7 +40,7 @@ obj=/tmp/azaion-torch-obj && mkdir -p "$obj" "$(dirname "$addon")"
 start=$(date +%s)
 pids=()
 for src in native/torch/src/*.cc; do
-  g++ -c -fPIC -O2 -std=c++17 -fexceptions -frtti -w "${defines[@]}" "${includes[@]}" "$src" -o "$obj/$(basename "$src" .cc).o" &
+  g++ -c -fPIC -O2 -std="$std" -fexceptions -frtti -w "${defines[@]}" "${includes[@]}" "$src" -o "$obj/$(basename "$src" .cc).o" &
   pids+=($!)
 done
 failed=0
