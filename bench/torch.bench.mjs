@@ -175,16 +175,15 @@ torch.tidy(() => {
   for (let i = 0; i < N; i++) a.add(b);
 });
 const addBatchUs = ((performance.now() - t0) * 1e3) / N;
-const T = a.native;
 t0 = performance.now();
 let sink = 0;
-for (let i = 0; i < N; i++) sink += T.numel();
+for (let i = 0; i < N; i++) sink += a.numel;
 const noopUs = ((performance.now() - t0) * 1e3) / N;
 console.log(`per-op overhead (${N} ops):`);
 console.log(`  add of two 4-element tensors, one tidy() each:  ${addUs.toFixed(2)} us/op`);
 console.log(`  add of two 4-element tensors, one tidy() around: ${addBatchUs.toFixed(2)} us/op`);
 console.log(
-  `  no-op-ish native call (tensor.numel()):          ${noopUs.toFixed(3)} us/call${sink === 4 * N ? "" : " (?)"}`,
+  `  no-op-ish native call (tensor.numel):            ${noopUs.toFixed(3)} us/call${sink === 4 * N ? "" : " (?)"}`,
 );
 if (!py.error) {
   await py.ask("ops 1000");
