@@ -11,4 +11,4 @@ export * from "./scope.js";
 export { Tensor, type Operand, type Scalar } from "./tensor.js";
 export type { Reduction } from "./native.js";
 export * from "./optim/index.js";
-export * from "./safetensors.js";
+export * from "./safetensors/index.js";

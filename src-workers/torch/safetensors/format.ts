@@ -11,22 +11,11 @@
  * whole-file conveniences. Every error names the file. Sync variants (…Sync) do the same without awaits.
  */
 import { randomBytes } from "node:crypto";
-import {
-  closeSync,
-  fstatSync,
-  fsyncSync,
-  openSync,
-  readSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
-import { open, rename, unlink, type FileHandle } from "node:fs/promises";
 import { endianness } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { BYTES_PER_ELEMENT, type DType } from "./dtype.js";
-import { nativeTorch } from "./native.js";
-import { wrap, type Tensor } from "./tensor.js";
+import { BYTES_PER_ELEMENT, type DType } from "../dtype.js";
+import { nativeTorch } from "../native.js";
+import { wrap, type Tensor } from "../tensor.js";
 
 /** The reference implementation's limit on the header size. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -99,7 +88,7 @@ export interface LoadOptions {
   readonly device?: string;
 }
 
-interface ParsedHeader {
+export interface ParsedHeader {
   metadata: Record<string, string>;
   /** In data-offset order. */
   infos: SafetensorsTensorInfo[];
@@ -107,12 +96,17 @@ interface ParsedHeader {
 
 // ---- header ---------------------------------------------------------------------------------
 
-function checkHost(): void {
+export function checkHost(): void {
   if (endianness() !== "LE") throw new Error("safetensors: only little-endian hosts are supported");
 }
 
 /** Parse and validate a header (the JSON bytes after the 8-byte length) against the data size. */
-function parseHeader(file: string, json: Uint8Array, headerLength: number, dataLength: number): ParsedHeader {
+export function parseHeader(
+  file: string,
+  json: Uint8Array,
+  headerLength: number,
+  dataLength: number,
+): ParsedHeader {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(json);
@@ -218,7 +212,7 @@ function parseHeader(file: string, json: Uint8Array, headerLength: number, dataL
 }
 
 /** Check the 8-byte header length against the file size; returns it as a number. */
-function checkSize(file: string, fileSize: number): void {
+export function checkSize(file: string, fileSize: number): void {
   if (fileSize < 8)
     throw new SafetensorsError(
       file,
@@ -226,7 +220,7 @@ function checkSize(file: string, fileSize: number): void {
     );
 }
 
-function headerLength(file: string, prefix: Uint8Array, fileSize: number): number {
+export function headerLength(file: string, prefix: Uint8Array, fileSize: number): number {
   const n = Buffer.from(prefix.buffer, prefix.byteOffset, 8).readBigUInt64LE(0);
   if (n > BigInt(MAX_HEADER_BYTES))
     throw new SafetensorsError(
@@ -251,7 +245,7 @@ interface PlanEntry {
 }
 
 /** Order the tensors, build the padded header (with its 8-byte length in front). */
-function plan(
+export function plan(
   file: string,
   tensors: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>,
   metadata: Readonly<Record<string, string>> = {},
@@ -308,7 +302,7 @@ function plan(
 }
 
 /** The bytes to write, header first, then each tensor (big ones in slices), produced one at a time. */
-function* chunks(file: string, p: { header: Buffer; entries: PlanEntry[] }): Generator<Uint8Array> {
+export function* chunks(file: string, p: { header: Buffer; entries: PlanEntry[] }): Generator<Uint8Array> {
   yield p.header;
   const T = nativeTorch();
   for (const e of p.entries) {
@@ -340,30 +334,20 @@ function* chunks(file: string, p: { header: Buffer; entries: PlanEntry[] }): Gen
   }
 }
 
-function tempPath(path: string): string {
+export function tempPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
 }
 
-function tensorFromBytes(info: SafetensorsTensorInfo, bytes: Uint8Array, device: string | undefined): Tensor {
+export function tensorFromBytes(
+  info: SafetensorsTensorInfo,
+  bytes: Uint8Array,
+  device: string | undefined,
+): Tensor {
   return wrap(nativeTorch().fromBuffer(bytes, info.shape, info.dtype, device));
 }
 
-// ---- async API ------------------------------------------------------------------------------
-
-/** An open safetensors file: header parsed, tensors read on demand. */
-export interface SafetensorsFile {
-  readonly path: string;
-  readonly metadata: Readonly<Record<string, string>>;
-  /** Tensor names in file (data-offset) order. */
-  readonly names: readonly string[];
-  has(name: string): boolean;
-  info(name: string): SafetensorsTensorInfo;
-  /** Read one tensor (a new tensor, in the current scope). */
-  load(name: string, opts?: LoadOptions): Promise<Tensor>;
-  close(): Promise<void>;
-}
-
-class InfoIndex {
+/** Tensor infos by name, in header order. */
+export class InfoIndex {
   readonly byName: Map<string, SafetensorsTensorInfo>;
   constructor(
     readonly path: string,
@@ -379,265 +363,4 @@ class InfoIndex {
     if (!i) throw new SafetensorsError(this.path, `no tensor named '${name}'`);
     return i;
   }
-}
-
-/** Open a file: read and validate its header only. */
-export async function openSafetensors(path: string): Promise<SafetensorsFile> {
-  checkHost();
-  const fh = await open(path, "r");
-  try {
-    const size = (await fh.stat()).size;
-    checkSize(path, size);
-    const prefix = Buffer.alloc(8);
-    await readFullyAsync(path, fh, prefix, 0, size);
-    const n = headerLength(path, prefix, size);
-    const json = Buffer.alloc(n);
-    await readFullyAsync(path, fh, json, 8, size);
-    const index = new InfoIndex(path, parseHeader(path, json, n, size - 8 - n));
-    let closed = false;
-    return {
-      path,
-      metadata: index.parsed.metadata,
-      names: index.names,
-      has: (name) => index.byName.has(name),
-      info: (name) => index.info(name),
-      async load(name, opts = {}) {
-        if (closed) throw new SafetensorsError(path, `load('${name}') after close()`);
-        const info = index.info(name);
-        const bytes = Buffer.allocUnsafe(info.byteLength);
-        await readFullyAsync(path, fh, bytes, info.fileOffset, size);
-        return tensorFromBytes(info, bytes, opts.device);
-      },
-      async close() {
-        if (closed) return;
-        closed = true;
-        await fh.close();
-      },
-    };
-  } catch (err) {
-    await fh.close();
-    throw err;
-  }
-}
-
-async function readFullyAsync(
-  path: string,
-  fh: FileHandle,
-  into: Uint8Array,
-  position: number,
-  size: number,
-): Promise<void> {
-  let done = 0;
-  while (done < into.byteLength) {
-    const { bytesRead } = await fh.read(into, done, into.byteLength - done, position + done);
-    if (bytesRead === 0)
-      throw new SafetensorsError(
-        path,
-        `the file is truncated: cannot read ${into.byteLength} bytes at offset ${position} (file size ${size})`,
-      );
-    done += bytesRead;
-  }
-}
-
-/** All tensors and the metadata of a file. */
-export async function loadSafetensors(
-  path: string,
-  opts: LoadOptions = {},
-): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
-  const f = await openSafetensors(path);
-  const tensors: Record<string, Tensor> = {};
-  try {
-    for (const name of f.names) tensors[name] = await f.load(name, opts);
-  } catch (err) {
-    for (const t of Object.values(tensors)) t.dispose();
-    throw err;
-  } finally {
-    await f.close();
-  }
-  return { tensors, metadata: { ...f.metadata } };
-}
-
-/**
- * Write tensors (and string metadata) to path atomically: temp file in the same folder, written
- * tensor by tensor, fsync, rename. The tensors are only read.
- */
-export async function saveSafetensors(
-  path: string,
-  tensors: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>,
-  metadata: Readonly<Record<string, string>> = {},
-): Promise<void> {
-  const p = plan(path, tensors, metadata);
-  const tmp = tempPath(path);
-  const fh = await open(tmp, "wx");
-  let ok = false;
-  try {
-    let written = 0;
-    for (const c of chunks(path, p)) {
-      let off = 0;
-      while (off < c.byteLength) {
-        const { bytesWritten } = await fh.write(c, off, c.byteLength - off);
-        off += bytesWritten;
-      }
-      written += c.byteLength;
-    }
-    if (written !== p.total) throw new SafetensorsError(path, `wrote ${written} bytes, expected ${p.total}`);
-    await fh.sync();
-    await fh.close();
-    await rename(tmp, path);
-    ok = true;
-  } finally {
-    if (!ok) {
-      await fh.close().catch(() => undefined);
-      await unlink(tmp).catch(() => undefined);
-    }
-  }
-  await syncDirAsync(dirname(path));
-}
-
-async function syncDirAsync(dir: string): Promise<void> {
-  try {
-    const d = await open(dir, "r");
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
-    // Some platforms cannot fsync a directory; the rename is still atomic.
-  }
-}
-
-// ---- sync API -------------------------------------------------------------------------------
-
-export interface SafetensorsFileSync {
-  readonly path: string;
-  readonly metadata: Readonly<Record<string, string>>;
-  readonly names: readonly string[];
-  has(name: string): boolean;
-  info(name: string): SafetensorsTensorInfo;
-  load(name: string, opts?: LoadOptions): Tensor;
-  close(): void;
-}
-
-export function openSafetensorsSync(path: string): SafetensorsFileSync {
-  checkHost();
-  const fd = openSync(path, "r");
-  try {
-    const size = fstatSync(fd).size;
-    checkSize(path, size);
-    const prefix = Buffer.alloc(8);
-    readFullySync(path, fd, prefix, 0, size);
-    const n = headerLength(path, prefix, size);
-    const json = Buffer.alloc(n);
-    readFullySync(path, fd, json, 8, size);
-    const index = new InfoIndex(path, parseHeader(path, json, n, size - 8 - n));
-    let closed = false;
-    return {
-      path,
-      metadata: index.parsed.metadata,
-      names: index.names,
-      has: (name) => index.byName.has(name),
-      info: (name) => index.info(name),
-      load(name, opts = {}) {
-        if (closed) throw new SafetensorsError(path, `load('${name}') after close()`);
-        const info = index.info(name);
-        const bytes = Buffer.allocUnsafe(info.byteLength);
-        readFullySync(path, fd, bytes, info.fileOffset, size);
-        return tensorFromBytes(info, bytes, opts.device);
-      },
-      close() {
-        if (closed) return;
-        closed = true;
-        closeSync(fd);
-      },
-    };
-  } catch (err) {
-    closeSync(fd);
-    throw err;
-  }
-}
-
-function readFullySync(path: string, fd: number, into: Uint8Array, position: number, size: number): void {
-  let done = 0;
-  while (done < into.byteLength) {
-    const n = readSync(fd, into, done, into.byteLength - done, position + done);
-    if (n === 0)
-      throw new SafetensorsError(
-        path,
-        `the file is truncated: cannot read ${into.byteLength} bytes at offset ${position} (file size ${size})`,
-      );
-    done += n;
-  }
-}
-
-export function loadSafetensorsSync(
-  path: string,
-  opts: LoadOptions = {},
-): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
-  const f = openSafetensorsSync(path);
-  const tensors: Record<string, Tensor> = {};
-  try {
-    for (const name of f.names) tensors[name] = f.load(name, opts);
-  } catch (err) {
-    for (const t of Object.values(tensors)) t.dispose();
-    throw err;
-  } finally {
-    f.close();
-  }
-  return { tensors, metadata: { ...f.metadata } };
-}
-
-export function saveSafetensorsSync(
-  path: string,
-  tensors: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>,
-  metadata: Readonly<Record<string, string>> = {},
-): void {
-  const p = plan(path, tensors, metadata);
-  const tmp = tempPath(path);
-  const fd = openSync(tmp, "wx");
-  let ok = false;
-  try {
-    let written = 0;
-    for (const c of chunks(path, p)) {
-      let off = 0;
-      while (off < c.byteLength) off += writeSync(fd, c, off, c.byteLength - off);
-      written += c.byteLength;
-    }
-    if (written !== p.total) throw new SafetensorsError(path, `wrote ${written} bytes, expected ${p.total}`);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
-    ok = true;
-  } finally {
-    if (!ok) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already closed
-      }
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // never created or already gone
-      }
-    }
-  }
-  try {
-    const d = openSync(dirname(path), "r");
-    try {
-      fsyncSync(d);
-    } finally {
-      closeSync(d);
-    }
-  } catch {
-    // Some platforms cannot fsync a directory; the rename is still atomic.
-  }
-}
-
-/** The header of a file as it is written: for tests and tools (ordering, offsets, padding). */
-export function safetensorsHeader(
-  tensors: Readonly<Record<string, Tensor>>,
-  metadata: Readonly<Record<string, string>> = {},
-): Buffer {
-  return plan("(memory)", tensors, metadata).header;
 }
