@@ -13,12 +13,13 @@ describe("azaion demo", () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  it("runs synth -> validate -> stats -> split -> visualise end to end", async () => {
+  it("runs synth, validate, stats, split, visualise, weights import and predict end to end", async () => {
     const root = await mkdtemp(join(tmpdir(), "azaion-demo-"));
     dirs.push(root);
     const r = await azaion(["--root", root, "demo", "--count", "30", "--seed", "3"]);
-    expect(r.stderr).toContain("== 1/5 generate the synthetic dataset");
-    expect(r.stderr).toContain("== 5/5 contact sheet");
+    expect(r.stderr).toContain("== 1/7 generate the synthetic dataset");
+    expect(r.stderr).toContain("== 5/7 contact sheet");
+    expect(r.stderr).toContain("== 7/7 predict");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/demo done in [\d.]+ s/);
     expect(await readdir(join(root, "data", "images"))).toHaveLength(30);
@@ -31,6 +32,12 @@ describe("azaion demo", () => {
       ),
     );
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(30);
+    const runs = await readdir(join(root, "runs", "predict"));
+    expect(runs).toHaveLength(1);
+    const lines = (await readFile(join(root, "runs", "predict", runs[0]!, "predictions.jsonl"), "utf8"))
+      .trim()
+      .split("\n");
+    expect((JSON.parse(lines[0]!) as { detections: unknown[] }).detections).toHaveLength(5);
     const meta = await sharp(join(root, "demo-sheet.png")).metadata();
     expect(meta.format).toBe("png");
     expect(meta.width).toBeGreaterThan(300);

@@ -1,6 +1,8 @@
 /**
  * `azaion demo`: the main job on the embedded default. It runs the real subcommands one after the
- * other, so the demo is exactly what a user would type: synth -> validate -> stats -> split -> visualise.
+ * other, so the demo is exactly what a user would type: synth -> validate -> stats -> split -> visualise,
+ * then Ultralytics interop: import a YOLO11 .pt into our weights format and predict with it. Until
+ * training lands, that model is the Ultralytics reference checkpoint the parity tests use (tests/data).
  * Later stages (train, export, infer) join this list as they land.
  */
 import { join } from "node:path";
@@ -32,6 +34,8 @@ export function registerDemo(program: Command, ctx: CliContext, run: SubcommandR
       const datasets = join(root, "datasets");
       const dataset = join(datasets, "demo");
       const sheet = join(root, "demo-sheet.png");
+      const reference = join(packageRoot(), "tests", "data", "yolo11");
+      const weights = join(root, "weights", "yolo11n-shapes-nc5.safetensors");
       const pass = [
         ...(ctx.globals.config === undefined ? [] : ["--config", ctx.globals.config]),
         "--root",
@@ -52,6 +56,23 @@ export function registerDemo(program: Command, ctx: CliContext, run: SubcommandR
           title: "contact sheet of the validation split",
           argv: ["visualise", dataset, "--split", "valid", "--out", sheet],
         },
+        {
+          title: "import an Ultralytics YOLO11n checkpoint (the parity reference) into our weights format",
+          argv: ["weights", "import", join(reference, "yolo11n-shapes-nc5.pt"), "--out", weights, "--force"],
+        },
+        {
+          title: "predict with it: labels, JSON lines and drawn images under runs/predict/",
+          argv: [
+            "predict",
+            weights,
+            join(reference, "val_00003.jpg"),
+            "--imgsz",
+            "320",
+            "--save-txt",
+            "--save-json",
+            "--save-img",
+          ],
+        },
       ];
       for (const [i, step] of steps.entries()) {
         ctx.info(`\n== ${i + 1}/${steps.length} ${step.title}: azaion ${step.argv.join(" ")}`);
@@ -67,5 +88,7 @@ export function registerDemo(program: Command, ctx: CliContext, run: SubcommandR
       ctx.out(`  images and labels  ${data}`);
       ctx.out(`  dataset            ${dataset} (data.yaml inside)`);
       ctx.out(`  contact sheet      ${sheet}`);
+      ctx.out(`  YOLO11 weights     ${weights}`);
+      ctx.out(`  predictions        ${join(root, "runs", "predict")} (newest folder)`);
     });
 }

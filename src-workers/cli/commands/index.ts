@@ -3,11 +3,13 @@ import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { registerConvert } from "./convert.js";
 import { registerInfo } from "./info.js";
+import { registerPredict } from "./predict.js";
 import { registerSynth } from "./synth.js";
 import { registerValidate } from "./validate.js";
 import { registerStats } from "./stats.js";
 import { registerSplit } from "./split.js";
 import { registerVisualise } from "./visualise.js";
+import { registerWeights } from "./weights.js";
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerSynth(program, ctx);
@@ -16,5 +18,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerSplit(program, ctx);
   registerConvert(program, ctx);
   registerVisualise(program, ctx);
+  registerWeights(program, ctx);
+  registerPredict(program, ctx);
   registerInfo(program, ctx);
 }

@@ -1,0 +1,75 @@
+/** Images into model input: decode with sharp, letterbox, lay out as a float CHW batch in [0, 1]. */
+import sharp from "sharp";
+import * as torch from "../../torch/index.js";
+import type { Tensor } from "../../torch/index.js";
+import { letterboxGeometry, type LetterboxGeometry, type LetterboxOptions } from "./letterbox.js";
+import { resizeLinear } from "./resize.js";
+
+export const PAD_VALUE = 114;
+
+/** A decoded image: 8-bit RGB, interleaved, EXIF orientation applied. */
+export interface RgbImage {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Decode a file to RGB. Alpha is dropped (as OpenCV's imread does), grey is expanded. */
+export async function decodeRgb(file: string): Promise<RgbImage> {
+  const { data, info } = await sharp(file, { failOn: "error" })
+    .rotate()
+    .removeAlpha()
+    .toColourspace("srgb")
+    .raw({ depth: "uchar" })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
+  return { data, width: info.width, height: info.height };
+}
+
+const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+/** Write one letterboxed image as CHW floats into `out` at `offset` (3 * g.height * g.width values). */
+export function letterboxInto(img: RgbImage, g: LetterboxGeometry, out: Float32Array, offset = 0): void {
+  const resized = resizeLinear(img.data, img.width, img.height, g.resizedWidth, g.resizedHeight, 3);
+  const plane = g.width * g.height;
+  out.fill(SCALE[PAD_VALUE]!, offset, offset + 3 * plane);
+  for (let y = 0; y < g.resizedHeight; y++) {
+    const row = (y + g.top) * g.width + g.left;
+    const src = y * g.resizedWidth * 3;
+    for (let x = 0; x < g.resizedWidth; x++) {
+      const s = src + 3 * x;
+      const d = offset + row + x;
+      out[d] = SCALE[resized[s]!]!;
+      out[d + plane] = SCALE[resized[s + 1]!]!;
+      out[d + 2 * plane] = SCALE[resized[s + 2]!]!;
+    }
+  }
+}
+
+export interface LetterboxedBatch {
+  /** (B, 3, H, W) float32 in [0, 1]. */
+  readonly tensor: Tensor;
+  readonly geometry: readonly LetterboxGeometry[];
+}
+
+/**
+ * Letterbox several images into one batch. As Ultralytics' predictor does, `auto` (minimal stride
+ * padding) is used only when every image has the same size, so all share one input shape;
+ * otherwise each is padded to the full square.
+ */
+export function letterboxBatch(
+  images: readonly RgbImage[],
+  imgsz: number | readonly [number, number],
+  stride: number,
+  rect = true,
+): LetterboxedBatch {
+  if (images.length === 0) throw new Error("letterboxBatch: no images");
+  const same = images.every((im) => im.width === images[0]!.width && im.height === images[0]!.height);
+  const opts: LetterboxOptions = { newShape: imgsz, auto: rect && same, stride };
+  const geometry = images.map((im) => letterboxGeometry(im.width, im.height, opts));
+  const { width, height } = geometry[0]!;
+  const per = 3 * width * height;
+  const buf = new Float32Array(per * images.length);
+  images.forEach((im, i) => letterboxInto(im, geometry[i]!, buf, i * per));
+  return { tensor: torch.tensor(buf, [images.length, 3, height, width]), geometry };
+}
