@@ -6,13 +6,12 @@
 //   npm run build && npm run bench:forward
 //   env: BENCH_SCALES (n,m), BENCH_BATCHES (1,8), BENCH_IMGSZ (640), BENCH_RUNS (10), BENCH_WARMUP (2),
 //        BENCH_THREADS (all cores), BENCH_PYTHON (/usr/bin/python3: Debian's torch)
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { startPythonPeer } from "./python-peer.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (p) => pathToFileURL(join(root, "dist", "src-workers", p)).href;
@@ -45,39 +44,7 @@ const median = (xs) => {
 
 /** The Python reference as a child answering one line per command. */
 async function startPython(args) {
-  const child = spawn(PYTHON, [join(root, "bench", "yolo11_ref.py"), ...args], {
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const queue = [];
-  const waiters = [];
-  lines.on("line", (l) => (waiters.length ? waiters.shift()(l) : queue.push(l)));
-  let stderr = "";
-  child.stderr.on("data", (d) => (stderr += d));
-  const exited = new Promise((resolve) => {
-    child.on("error", (err) => resolve(`cannot start ${PYTHON}: ${err.message}`));
-    child.on("exit", (code) =>
-      resolve(`${PYTHON} exited (${code}): ${stderr.trim().split("\n").slice(-3).join(" | ")}`),
-    );
-  });
-  const next = () =>
-    Promise.race([
-      new Promise((r) => (queue.length ? r(queue.shift()) : waiters.push(r))),
-      exited.then((m) => `error ${m}`),
-    ]);
-  const first = await next();
-  if (!first.startsWith("ready")) {
-    child.kill();
-    return { error: first };
-  }
-  const ask = async (cmd) => {
-    child.stdin.write(`${cmd}\n`);
-    const reply = await next();
-    const [kind, value] = reply.split(" ");
-    if (kind !== "ms" && kind !== "diff") throw new Error(`python: ${reply}`);
-    return Number(value);
-  };
-  return { info: first.slice(6), ask, close: () => child.stdin.end() };
+  return startPythonPeer(PYTHON, join(root, "bench", "yolo11_ref.py"), args, ["ms", "diff"]);
 }
 
 function ourForward(model, x) {

@@ -5,13 +5,12 @@
 //
 //   npm run build && npm run bench:torch
 //   env: BENCH_THREADS (default: all cores), BENCH_STEPS (30), BENCH_WARMUP (5), BENCH_PYTHON (/usr/bin/python3)
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
+import { startPythonPeer } from "./python-peer.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const entry = join(root, "dist", "src-workers", "torch", "index.js");
@@ -82,41 +81,7 @@ function ourStep() {
 
 // ---- python side --------------------------------------------------------------------------------
 async function startPython() {
-  const script = join(root, "bench", "torch_step.py");
-  let child;
-  try {
-    child = spawn(PYTHON, [script, String(THREADS)], { stdio: ["pipe", "pipe", "pipe"] });
-  } catch (err) {
-    return { error: err.message };
-  }
-  const lines = createInterface({ input: child.stdout });
-  const queue = [];
-  const waiters = [];
-  lines.on("line", (l) => (waiters.length ? waiters.shift()(l) : queue.push(l)));
-  let stderr = "";
-  child.stderr.on("data", (d) => (stderr += d));
-  const exited = new Promise((resolve) => {
-    child.on("error", (err) => resolve(`cannot start ${PYTHON}: ${err.message}`));
-    child.on("exit", (code) => resolve(`${PYTHON} exited (${code}) ${stderr.trim()}`));
-  });
-  const next = () =>
-    Promise.race([
-      new Promise((r) => (queue.length ? r(queue.shift()) : waiters.push(r))),
-      exited.then((m) => `error ${m}`),
-    ]);
-  const first = await next();
-  if (!first.startsWith("ready")) {
-    child.kill();
-    return { error: first };
-  }
-  const ask = async (cmd) => {
-    child.stdin.write(cmd + "\n");
-    const reply = await next();
-    const [kind, value] = reply.split(" ");
-    if (kind !== "ms" && kind !== "us") throw new Error(`python: ${reply}`);
-    return Number(value);
-  };
-  return { info: first.slice(6), ask, close: () => child.stdin.end() };
+  return startPythonPeer(PYTHON, join(root, "bench", "torch_step.py"), [String(THREADS)], ["ms", "us"]);
 }
 
 // ---- run ----------------------------------------------------------------------------------------
