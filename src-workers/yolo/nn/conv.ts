@@ -87,8 +87,9 @@ function gcd(a: number, b: number): number {
 }
 
 /**
- * A Conv2d with bias equal to bn(conv(x)) in eval mode: W' = W * g/sqrt(var+eps), b' = beta + (b - mean) *
- * g/sqrt(var+eps). Computed in float32 whatever the model's dtype, as Ultralytics does.
+ * A Conv2d with bias equal to bn(conv(x)) in eval mode: W' = W * g/sqrt(var+eps),
+ * b' = b * g/sqrt(var+eps) + (beta - g*mean/sqrt(var+eps)). Computed in float32 whatever the model's dtype,
+ * in Ultralytics' order of operations (fuse_conv_and_bn), so fused weights round as theirs do.
  */
 export function fuseConvAndBn(conv: Conv2d, bn: BatchNorm2d): Conv2d {
   const w = conv.weight;
@@ -103,10 +104,12 @@ export function fuseConvAndBn(conv: Conv2d, bn: BatchNorm2d): Conv2d {
   if (w.device !== "cpu" || w.dtype !== "float32") out.to(w.device, w.dtype);
   torch.noGrad(() =>
     torch.tidy(() => {
-      const scale = bn.weight.float().div(bn.running_var.float().add(bn.eps).sqrt());
+      const std = bn.running_var.float().add(bn.eps).sqrt();
+      const scale = bn.weight.float().div(std);
       out.weight.copy_(w.float().mul(scale.view(-1, 1, 1, 1)));
       const b0 = conv.bias === null ? torch.zerosLike(scale) : conv.bias.float();
-      out.bias!.copy_(b0.sub(bn.running_mean.float()).mul(scale).add(bn.bias.float()));
+      const bBn = bn.bias.float().sub(bn.weight.float().mul(bn.running_mean.float()).div(std));
+      out.bias!.copy_(b0.mul(scale).add(bBn));
     }),
   );
   return out;
