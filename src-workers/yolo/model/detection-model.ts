@@ -56,9 +56,15 @@ export class DetectionModel extends Module {
     return torch.tidy(() => {
       const outs = new Map<number, Tensor | Tensor[]>();
       let prev: Tensor | Tensor[] = x;
+      let prevIndex = -1;
       for (const layer of this.layers) {
         const inputs = layer.from.map((j) => (j === layer.index - 1 ? prev : outs.get(j)) as Tensor);
-        prev = torch.tidy(() => layer.run(inputs));
+        const out = torch.tidy(() => layer.run(inputs));
+        // Free a layer's output once the next layer has read it (unless a later layer reads it too), as
+        // Python's refcounting does: the allocator then reuses warm buffers instead of faulting in new ones.
+        if (prevIndex >= 0 && !this.save.has(prevIndex)) torch.dispose(prev);
+        prev = out;
+        prevIndex = layer.index;
         if (this.save.has(layer.index)) outs.set(layer.index, prev);
       }
       return prev as Tensor[];
