@@ -13,13 +13,13 @@ describe("azaion demo", () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  it("runs synth, validate, stats, split, visualise, weights import and predict end to end", async () => {
+  it("runs synth, validate, augment, stats, split, visualise, weights import and predict end to end", async () => {
     const root = await mkdtemp(join(tmpdir(), "azaion-demo-"));
     dirs.push(root);
     const r = await azaion(["--root", root, "demo", "--count", "30", "--seed", "3"]);
-    expect(r.stderr).toContain("== 1/7 generate the synthetic dataset");
-    expect(r.stderr).toContain("== 5/7 contact sheet");
-    expect(r.stderr).toContain("== 7/7 predict");
+    expect(r.stderr).toContain("== 1/8 generate the synthetic dataset");
+    expect(r.stderr).toContain("== 6/8 contact sheet");
+    expect(r.stderr).toContain("== 8/8 predict");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/demo done in [\d.]+ s/);
     expect(await readdir(join(root, "data", "images"))).toHaveLength(30);
@@ -31,7 +31,9 @@ describe("azaion demo", () => {
         async (s) => (await readdir(join(root, "datasets", "demo", s, "images"))).length,
       ),
     );
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(30);
+    // 30 sources x (1 original + 7 augmented), every copy of a source in the same split.
+    expect(await readdir(join(root, "data-processed", "images"))).toHaveLength(240);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(240);
     const runs = await readdir(join(root, "runs", "predict"));
     expect(runs).toHaveLength(1);
     const lines = (await readFile(join(root, "runs", "predict", runs[0]!, "predictions.jsonl"), "utf8"))

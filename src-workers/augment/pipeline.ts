@@ -51,6 +51,12 @@ export interface PipelineConfig {
 }
 
 /** The issue's pipeline; where it names no value, Albumentations 1.4.3's defaults. */
+/**
+ * Bump when the transforms or DEFAULT_PIPELINE change what they produce: the service mixes it into
+ * each source's content hash, so every processed image is redone with the new pipeline.
+ */
+export const PIPELINE_VERSION = 1;
+
 export const DEFAULT_PIPELINE: PipelineConfig = {
   filter: { minVisibility: 0.3, minArea: 0, minWidth: 0, minHeight: 0 },
   flipP: 0.5,

@@ -22,4 +22,10 @@ export interface AugmentedImage {
  * Variant k (1..7) of a source image: deterministic for (seed, source key, k). Variant 0 is the
  * original and is not produced by the pipeline.
  */
-export type AugmentVariant = (image: RawImage, boxes: readonly YoloBox[], seed: number, key: string, k: number) => AugmentedImage;
+export type AugmentVariant = (
+  image: RawImage,
+  boxes: readonly YoloBox[],
+  seed: number,
+  key: string,
+  k: number,
+) => AugmentedImage;

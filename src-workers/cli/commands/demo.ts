@@ -1,6 +1,6 @@
 /**
  * `azaion demo`: the main job on the embedded default. It runs the real subcommands one after the
- * other, so the demo is exactly what a user would type: synth -> validate -> stats -> split -> visualise,
+ * other, so the demo is exactly what a user would type: synth -> validate -> augment -> stats -> split -> visualise,
  * then Ultralytics interop: import a YOLO11 .pt into our weights format and predict with it. Until
  * training lands, that model is the Ultralytics reference checkpoint the parity tests use (tests/data).
  * Later stages (train, export, infer) join this list as they land.
@@ -31,6 +31,7 @@ export function registerDemo(program: Command, ctx: CliContext, run: SubcommandR
       const started = Date.now();
       const root = ctx.globals.root === undefined ? join(packageRoot(), "demo") : ctx.config().root;
       const data = join(root, "data");
+      const processed = join(root, "data-processed");
       const datasets = join(root, "datasets");
       const dataset = join(datasets, "demo");
       const sheet = join(root, "demo-sheet.png");
@@ -47,10 +48,14 @@ export function registerDemo(program: Command, ctx: CliContext, run: SubcommandR
       const steps: { title: string; argv: string[] }[] = [
         { title: "generate the synthetic dataset", argv: synth },
         { title: "validate it", argv: ["validate", data] },
-        { title: "statistics", argv: ["stats", data, "--imgsz", "640"] },
+        {
+          title: "augment: 1 original + 7 augmented images per source, into data-processed/",
+          argv: ["augment", "--once", "--source", data, "--out", processed],
+        },
+        { title: "statistics of the augmented set", argv: ["stats", processed, "--imgsz", "640"] },
         {
           title: "split 70/20/10 into an Ultralytics dataset",
-          argv: ["split", data, "--out", datasets, "--name", "demo", "--force"],
+          argv: ["split", processed, "--out", datasets, "--name", "demo", "--force"],
         },
         {
           title: "contact sheet of the validation split",
@@ -86,6 +91,7 @@ export function registerDemo(program: Command, ctx: CliContext, run: SubcommandR
       const secs = ((Date.now() - started) / 1000).toFixed(1);
       ctx.out(`\ndemo done in ${secs} s`);
       ctx.out(`  images and labels  ${data}`);
+      ctx.out(`  augmented (x8)     ${processed}`);
       ctx.out(`  dataset            ${dataset} (data.yaml inside)`);
       ctx.out(`  contact sheet      ${sheet}`);
       ctx.out(`  YOLO11 weights     ${weights}`);

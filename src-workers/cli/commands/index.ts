@@ -1,6 +1,7 @@
 /** Every subcommand of `azaion`, one module each. */
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { registerAugment } from "./augment.js";
 import { registerConvert } from "./convert.js";
 import { registerInfo } from "./info.js";
 import { registerPredict } from "./predict.js";
@@ -14,6 +15,7 @@ import { registerWeights } from "./weights.js";
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerSynth(program, ctx);
   registerValidate(program, ctx);
+  registerAugment(program, ctx);
   registerStats(program, ctx);
   registerSplit(program, ctx);
   registerConvert(program, ctx);
