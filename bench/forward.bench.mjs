@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { startPythonPeer } from "./python-peer.mjs";
+import { median } from "./stats.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = (p) => pathToFileURL(join(root, "dist", "src-workers", p)).href;
@@ -35,12 +36,6 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const THREADS = Number(process.env.BENCH_THREADS ?? availableParallelism());
 const PYTHON = process.env.BENCH_PYTHON ?? "/usr/bin/python3";
 torch.setNumThreads(THREADS);
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** The Python reference as a child answering one line per command. */
 async function startPython(args) {

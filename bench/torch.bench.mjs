@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import { startPythonPeer } from "./python-peer.mjs";
+import { median } from "./stats.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const entry = join(root, "dist", "src-workers", "torch", "index.js");
@@ -25,12 +26,6 @@ const STEPS = Number(process.env.BENCH_STEPS ?? 30);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 const PYTHON = process.env.BENCH_PYTHON ?? "/usr/bin/python3";
 torch.setNumThreads(THREADS);
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 // ---- our step -----------------------------------------------------------------------------------
 function block(cin, cout, seed) {
