@@ -6,6 +6,7 @@ import { registerConvert } from "./convert.js";
 import { registerInfo } from "./info.js";
 import { registerPredict } from "./predict.js";
 import { registerSynth } from "./synth.js";
+import { registerTrain, registerVal } from "./train.js";
 import { registerValidate } from "./validate.js";
 import { registerStats } from "./stats.js";
 import { registerSplit } from "./split.js";
@@ -20,6 +21,8 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerSplit(program, ctx);
   registerConvert(program, ctx);
   registerVisualise(program, ctx);
+  registerTrain(program, ctx);
+  registerVal(program, ctx);
   registerWeights(program, ctx);
   registerPredict(program, ctx);
   registerInfo(program, ctx);
