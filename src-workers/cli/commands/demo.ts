@@ -1,6 +1,7 @@
 /**
  * `azaion demo`: the main job on the embedded default. It runs the real subcommands one after the
- * other, so the demo is exactly what a user would type: synth -> validate -> augment -> stats -> split -> visualise,
+ * other, so the demo is exactly what a user would type: synth -> validate -> augment -> stats -> split -> visualise
+ * -> train (a short smoke run) -> val,
  * then Ultralytics interop: import a YOLO11 .pt into our weights format and predict with it. Until
  * training lands, that model is the Ultralytics reference checkpoint the parity tests use (tests/data).
  * Later stages (train, export, infer) join this list as they land.
@@ -37,6 +38,9 @@ export function registerDemo(program: Command, ctx: CliContext, run: SubcommandR
       const sheet = join(root, "demo-sheet.png");
       const reference = join(packageRoot(), "tests", "data", "yolo11");
       const weights = join(root, "weights", "yolo11n-shapes-nc5.safetensors");
+      // A fresh run folder each time: train refuses to overwrite a run.
+      const runName = `demo-${new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}`;
+      const best = join(root, "runs", runName, "weights", "best.safetensors");
       const pass = [
         ...(ctx.globals.config === undefined ? [] : ["--config", ctx.globals.config]),
         "--root",
@@ -60,6 +64,31 @@ export function registerDemo(program: Command, ctx: CliContext, run: SubcommandR
         {
           title: "contact sheet of the validation split",
           argv: ["visualise", dataset, "--split", "valid", "--out", sheet],
+        },
+        {
+          title:
+            "train yolo11n from scratch for 2 epochs at 256 px (a smoke run: expect mAP near 0 this early)",
+          argv: [
+            "train",
+            "--data",
+            join(dataset, "data.yaml"),
+            "--model",
+            "n",
+            "--epochs",
+            "2",
+            "--imgsz",
+            "256",
+            "--batch",
+            "16",
+            "--workers",
+            "2",
+            "--name",
+            runName,
+          ],
+        },
+        {
+          title: "validate its best weights",
+          argv: ["val", best, "--data", join(dataset, "data.yaml"), "--imgsz", "256", "--workers", "2"],
         },
         {
           title: "import an Ultralytics YOLO11n checkpoint (the parity reference) into our weights format",
@@ -94,6 +123,7 @@ export function registerDemo(program: Command, ctx: CliContext, run: SubcommandR
       ctx.out(`  augmented (x8)     ${processed}`);
       ctx.out(`  dataset            ${dataset} (data.yaml inside)`);
       ctx.out(`  contact sheet      ${sheet}`);
+      ctx.out(`  training run       ${join(root, "runs", runName)} (results.csv, weights/)`);
       ctx.out(`  YOLO11 weights     ${weights}`);
       ctx.out(`  predictions        ${join(root, "runs", "predict")} (newest folder)`);
     });
