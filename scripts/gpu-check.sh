@@ -51,4 +51,10 @@ g++ -shared -o "$addon" "$obj"/*.o -L"$libdir" $(node "$find" libs) \
   -Wl,-rpath,"$libdir" -Wl,-z,now
 echo "built in $(( $(date +%s) - start )) s"
 
-AZAION_GPU_OUT=$out node tests/torch/gpu-check.mjs 2>&1 | tee "$out/gpu-check.log"
+AZAION_GPU_OUT=$out node tests/torch/gpu-check.mjs 2>&1 | tee "$out/gpu-check.log" || true
+
+# Training check (issue 5): yolo11n from scratch at 640 px for 3 epochs on the GPU with the real Trainer.
+# Needs node_modules/zod and node_modules/yaml beside dist/ (pure JS).
+if [[ ${GPU_TRAIN:-0} == 1 ]]; then
+  AZAION_GPU_OUT=$out node tests/torch/gpu-train.mjs 2>&1 | tee "$out/gpu-train.log"
+fi

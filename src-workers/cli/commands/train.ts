@@ -12,7 +12,7 @@ import type { Tensor } from "../../torch/index.js";
 import { loadDataset, type Dataset } from "../../yolo/data/dataset.js";
 import { createLoader } from "../../yolo/data/loader.js";
 import { Callbacks } from "../../yolo/engine/callbacks.js";
-import { OPTIMIZERS, trainArgs, type TrainArgs } from "../../yolo/engine/defaults.js";
+import { OPTIMIZERS, checkDevice, trainArgs, type TrainArgs } from "../../yolo/engine/defaults.js";
 import { Trainer } from "../../yolo/engine/trainer.js";
 import { validate } from "../../yolo/engine/validator.js";
 import { readUltralyticsCheckpoint } from "../../yolo/io/pt-checkpoint.js";
@@ -36,6 +36,7 @@ interface TrainFlags {
   readonly name: string;
   readonly resume?: boolean;
   readonly threads?: string;
+  readonly device?: string;
 }
 
 function num(flag: string, text: string | undefined, int = true): number | undefined {
@@ -46,9 +47,12 @@ function num(flag: string, text: string | undefined, int = true): number | undef
   return n;
 }
 
+/** Parsed args whose device is there; a bad one is a UsageError. */
 function args(o: Readonly<Record<string, unknown>>): TrainArgs {
   try {
-    return trainArgs(o);
+    const a = trainArgs(o);
+    checkDevice(a.device);
+    return a;
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
@@ -102,6 +106,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option("--name <name>", "run folder name under runs/", "train")
     .option("--resume", "continue runs/<name> from its last checkpoint")
     .option("--threads <n>", "CPU threads for libtorch")
+    .option("--device <name>", "cpu, cuda or cuda:N (default cpu; with --resume: the run's device)")
     .action(async (f: TrainFlags) => {
       const threads = num("--threads", f.threads);
       if (threads !== undefined) torch.setNumThreads(threads);
@@ -121,6 +126,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         lr0: num("--lr0", f.lr0, false),
         patience: num("--patience", f.patience),
         seed: num("--seed", f.seed),
+        device: f.device,
       };
       const a = f.resume ? null : args(given);
       let state: { args: TrainArgs; nc: number; scale: Scale; names: string[] } | null = null;
@@ -135,9 +141,10 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         };
         st.dispose();
       }
-      const run = state
-        ? args({ ...state.args, ...(given.epochs === undefined ? {} : { epochs: given.epochs }) })
-        : a!;
+      const resumeGiven = Object.fromEntries(
+        Object.entries({ epochs: given.epochs, device: given.device }).filter(([, v]) => v !== undefined),
+      );
+      const run = state ? args({ ...state.args, ...resumeGiven }) : a!;
       const data = resolve(f.data);
       const trainDs = await split(data, "train", state?.nc, ctx);
       const valDs = await split(data, "val", state?.nc ?? (trainDs.names.length || undefined), ctx);
@@ -180,7 +187,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
               ` | P ${r["metrics/precision(B)"].toFixed(3)} R ${r["metrics/recall(B)"].toFixed(3)} mAP50 ${r["metrics/mAP50(B)"].toFixed(3)} mAP50-95 ${r["metrics/mAP50-95(B)"].toFixed(3)} (${e.epochSeconds.toFixed(1)} s)`,
           );
         });
-        const trainer = new Trainer({ model, train, val, saveDir, callbacks: cb, args: f.resume ? { epochs: run.epochs } : run,
+        const trainer = new Trainer({ model, train, val, saveDir, callbacks: cb, args: f.resume ? resumeGiven : run,
           ...(f.resume ? { resume: statePath } : {}), source: f.weights ?? `yolo11${model.scale}` }); // prettier-ignore
         const onSigint = () => {
           ctx.info("stopping after this epoch (its checkpoint can be resumed); Ctrl+C again to abort");
@@ -209,6 +216,7 @@ interface ValFlags {
   readonly conf: string;
   readonly iou: string;
   readonly workers: string;
+  readonly device: string;
 }
 
 export function registerVal(program: Command, ctx: CliContext): void {
@@ -223,13 +231,15 @@ export function registerVal(program: Command, ctx: CliContext): void {
     .option("--conf <x>", "least confidence kept", "0.001")
     .option("--iou <x>", "NMS IoU threshold", "0.7")
     .option("--workers <n>", "data loader threads", "8")
+    .option("--device <name>", "cpu, cuda or cuda:N", "cpu")
     .action(async (weights: string, f: ValFlags) => {
       if (!["train", "val", "test"].includes(f.split))
         throw new UsageError(`--split ${f.split}: expected train, val or test`);
       const v = args({ imgsz: num("--imgsz", f.imgsz), batch: num("--batch", f.batch), conf: num("--conf", f.conf, false),
-        iou: num("--iou", f.iou, false), workers: num("--workers", f.workers) }); // prettier-ignore
+        iou: num("--iou", f.iou, false), workers: num("--workers", f.workers), device: f.device }); // prettier-ignore
       const { loadDetector } = await import("../../yolo/predict/load.js");
       const d = await loadDetector(resolve(weights), { fuse: true });
+      if (v.device !== "cpu") d.model.to(v.device);
       const ds = await split(resolve(f.data), f.split, d.nc, ctx);
       const src = createLoader(ds, { imgsz: v.imgsz, batch: v.batch, train: false, workers: v.workers });
       try {

@@ -156,13 +156,14 @@ function corrupt(path: string, why: string): DataError {
   );
 }
 
-/** The saved args; `epochs` may be raised to train longer. */
+/** The saved args; `epochs` may be raised to train longer, `device` changed (as Ultralytics' resume). */
 export function resumedArgs(
   saved: TrainArgs,
   given: Readonly<Record<string, unknown>> | undefined,
   file: string,
 ): TrainArgs {
   const epochs = given?.epochs;
+  if (given?.device !== undefined) saved = trainArgs({ ...saved, device: given.device });
   if (epochs === undefined) return saved;
   if (typeof epochs !== "number" || epochs < saved.epochs)
     throw new RangeError(

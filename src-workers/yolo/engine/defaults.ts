@@ -3,6 +3,7 @@
  * validator and data pipeline read, validated with zod so a bad flag or a corrupt args record fails early.
  */
 import { z } from "zod";
+import * as torch from "../../torch/index.js";
 
 const frac = z.number().min(0).max(1);
 const nonNeg = z.number().min(0);
@@ -37,6 +38,8 @@ export const TrainArgsSchema = z
     seed: z.number().int().min(0),
     deterministic: z.boolean(),
     workers: z.number().int().min(0),
+    /** "cpu", "cuda" or "cuda:N"; checkDevice says whether CUDA is there. */
+    device: z.string().regex(/^(cpu|cuda(:\d+)?)$/, 'expected "cpu", "cuda" or "cuda:N"'),
     val: z.boolean(),
     /** Validation thresholds; conf null means 0.001 during validation, as Ultralytics. */
     conf: frac.nullable(),
@@ -83,6 +86,7 @@ export const DEFAULT_TRAIN_ARGS: Readonly<TrainArgs> = Object.freeze({
   seed: 0,
   deterministic: true,
   workers: 8,
+  device: "cpu",
   val: true,
   conf: null,
   iou: 0.7,
@@ -110,4 +114,14 @@ export function trainArgs(overrides: Readonly<Record<string, unknown>> = {}): Tr
   const issue = r.error.issues[0]!;
   const key = issue.path.map(String).join(".") || (issue as { keys?: string[] }).keys?.join(", ") || "?";
   throw new RangeError(`training argument '${key}': ${issue.message}`);
+}
+
+/** Throw a RangeError naming `device` when it is a CUDA device this machine does not have. */
+export function checkDevice(device: string): void {
+  if (!device.startsWith("cuda")) return;
+  if (!torch.cuda.isAvailable())
+    throw new RangeError(`device '${device}': CUDA is not available (torch.cuda.isAvailable() is false)`);
+  const index = Number(device.split(":")[1] ?? 0);
+  const count = torch.cuda.deviceCount();
+  if (index >= count) throw new RangeError(`device '${device}': only ${count} CUDA device(s) are available`);
 }

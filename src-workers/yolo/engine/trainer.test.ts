@@ -124,6 +124,21 @@ describe("Trainer", () => {
     await expect(run({ saveDir: dir, resume: state })).rejects.toThrow(/already finished 5 epochs/);
   });
 
+  it("trains on an explicit cpu device; a CUDA device without CUDA is a clear error", async () => {
+    const { result } = await run({ saveDir: await tmp(), args: { ...TINY, epochs: 1, device: "cpu" } });
+    expect(result.epochsRun).toBe(1);
+    const w = await loadWeights(result.last);
+    expect(w.meta.trainArgs.device).toBe("cpu");
+    w.stateDict.forEach((t) => t.dispose());
+    await expect(run({ saveDir: await tmp(), args: { ...TINY, device: "gpu" } })).rejects.toThrow(
+      /training argument 'device'/,
+    );
+    if (!torch.cuda.isAvailable())
+      await expect(run({ saveDir: await tmp(), args: { ...TINY, device: "cuda:0" } })).rejects.toThrow(
+        "device 'cuda:0': CUDA is not available",
+      );
+  });
+
   it("tensor count stays flat across epochs", async () => {
     const counts: number[] = [];
     const rss: number[] = [];

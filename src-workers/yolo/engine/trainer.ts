@@ -20,7 +20,7 @@ import {
   weightsMeta,
   type TrainProgress,
 } from "./checkpoint.js";
-import { trainArgs } from "./defaults.js";
+import { checkDevice, trainArgs } from "./defaults.js";
 import { buildOptimizer } from "./optimizer.js";
 import { resultsRow, writeArgsYaml, writeResults, type ResultsRow } from "./results.js";
 import { lrLambda, warmupIterations, warmupValues } from "./schedule.js";
@@ -32,7 +32,7 @@ export interface TrainerOptions {
   readonly train: BatchSource;
   /** Without one, nothing is validated and best is the last epoch. */
   readonly val?: BatchSource | null;
-  /** Overrides of DEFAULT_TRAIN_ARGS; on resume only `epochs` (to extend) is read. */
+  /** Overrides of DEFAULT_TRAIN_ARGS; on resume only `epochs` (to extend) and `device` are read. */
   readonly args?: Readonly<Record<string, unknown>>;
   /** Run folder: weights/, results.csv, args.yaml. */
   readonly saveDir: string;
@@ -77,6 +77,7 @@ export class Trainer {
     const state = this.o.resume === undefined ? null : await loadTrainState(this.o.resume);
     try {
       const a = state ? resumedArgs(state.args, this.o.args, this.o.resume!) : trainArgs(this.o.args);
+      checkDevice(a.device);
       if (state) checkModel(model, state.modelInfo, this.o.resume!);
       if (state && state.progress.epoch + 1 >= a.epochs)
         throw new RangeError(
@@ -88,6 +89,8 @@ export class Trainer {
       await writeArgsYaml(saveDir, a);
       const nb = train.batchesPerEpoch;
       if (nb < 1) throw new Error("the training source has no batches");
+      // The optimizer holds the parameters, so the model moves first (the EMA copies its device).
+      if (model.parameters()[0]?.device !== a.device) model.to(a.device);
       const built = buildOptimizer(model, a, model.nc, train.size);
       const opt = built.optimizer;
       const initialLrs = opt.paramGroups.map((g) => g.lr);
@@ -113,7 +116,9 @@ export class Trainer {
           ema.updates = state.emaUpdates;
           opt.loadStateDict(state.optimizer as never);
           const byName = new Map(model.namedParameters());
-          for (const [k, g] of state.grads) byName.get(k)!.grad = g;
+          torch.tidy(() => {
+            for (const [k, g] of state.grads) byName.get(k)!.grad = g.toDevice(a.device);
+          });
           p = state.progress;
           state.dispose();
         } else opt.zeroGrad();
@@ -154,7 +159,8 @@ export class Trainer {
             let items: Loss3;
             try {
               items = torch.tidy(() => {
-                const r = lossFn.forward(model.forward(batch.images), batch.targets);
+                const images = batch.images.toDevice(a.device);
+                const r = lossFn.forward(model.forward(images), batch.targets.toDevice(a.device));
                 r.total.backward();
                 return r.items.toNumbers() as Loss3;
               });

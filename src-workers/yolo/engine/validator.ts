@@ -1,6 +1,6 @@
 /**
- * Ultralytics' DetectionValidator for training: run the (EMA) model on a BatchSource, NMS at conf 0.001
- * / iou 0.7 / 300 detections, map predictions and ground truth back to each original image with the
+ * Ultralytics' DetectionValidator for training: run the (EMA) model on a BatchSource, multi-label NMS at
+ * conf 0.001 / iou 0.7 / 300 detections, map predictions and ground truth back to each original image with the
  * batch's letterbox shapes, and accumulate DetMetrics; optionally the val losses (mean per batch).
  */
 import * as torch from "../../torch/index.js";
@@ -32,7 +32,10 @@ export interface ValidationResult {
 
 export const VAL_DEFAULTS = { conf: 0.001, iou: 0.7, maxDet: 300 } as const;
 
-/** Validate `target` (a model, or an EMA whose averaged model is used) on one pass over `source`. */
+/**
+ * Validate `target` (a model, or an EMA whose averaged model is used) on one pass over `source`, on the
+ * model's device: each batch is moved there, and the kept detections come back to the CPU for metrics.
+ */
 export async function validate(
   target: DetectionModel | ModelEMA,
   source: BatchSource,
@@ -40,6 +43,7 @@ export async function validate(
 ): Promise<ValidationResult> {
   const model = target instanceof DetectionModel ? target : target.ema;
   const o = { ...VAL_DEFAULTS, ...opts };
+  const device = model.parameters()[0]?.device ?? "cpu";
   const wasTraining = model.training;
   model.eval();
   const metrics = new DetMetrics({ nc: model.nc, names: model.names });
@@ -53,10 +57,15 @@ export async function validate(
       try {
         const { dets, items } = torch.noGrad(() =>
           torch.tidy(() => {
-            const raw = model.forward(batch.images);
-            const it = o.loss ? o.loss.forward(raw, batch.targets).items.toNumbers() : null;
-            const out = nonMaxSuppression(model.decode(raw), { conf: o.conf, iou: o.iou, maxDet: o.maxDet });
-            return { dets: out.map((d) => d.data() as Float32Array), items: it };
+            const raw = model.forward(batch.images.toDevice(device));
+            const it = o.loss ? o.loss.forward(raw, batch.targets.toDevice(device)).items.toNumbers() : null;
+            const out = nonMaxSuppression(model.decode(raw), {
+              conf: o.conf,
+              iou: o.iou,
+              maxDet: o.maxDet,
+              multiLabel: true, // as Ultralytics' DetectionValidator
+            });
+            return { dets: out.map((d) => d.data() as Float32Array), items: it }; // data() copies to the CPU
           }),
         );
         if (items) items.forEach((v, i) => (lossSum[i]! += v));

@@ -53,6 +53,32 @@ describe("non_max_suppression (Ultralytics parity on nms-pred)", () => {
     });
   });
 
+  it("multiLabel makes a candidate of every class score above conf", () => {
+    torch.tidy(() => {
+      // Anchor 0 scores 0.9 (class 0) and 0.6 (class 1); anchor 1 overlaps it with 0.8 (class 0).
+      const p = torch
+        .tensor([
+          [
+            [10, 10, 4, 4, 0.9, 0.6],
+            [10, 10, 4, 4, 0.8, 0.1],
+            [50, 50, 4, 4, 0.2, 0.5],
+          ],
+        ])
+        .transpose(1, 2);
+      const [single] = nonMaxSuppressionWithIndex(p, { conf: 0.3 });
+      expect(single!.dets.toNumbers()).toEqual(
+        [8, 8, 12, 12, 0.9, 0, 48, 48, 52, 52, 0.5, 1].map(Math.fround),
+      );
+      const [multi] = nonMaxSuppressionWithIndex(p, { conf: 0.3, multiLabel: true });
+      expect(multi!.dets.toNumbers()).toEqual(
+        [8, 8, 12, 12, 0.9, 0, 8, 8, 12, 12, 0.6, 1, 48, 48, 52, 52, 0.5, 1].map(Math.fround),
+      );
+      expect(multi!.index.toNumbers()).toEqual([0, 0, 2]);
+      const [none] = nonMaxSuppressionWithIndex(p, { conf: 0.95, multiLabel: true });
+      expect(none!.dets.shape).toEqual([0, 6]);
+    });
+  });
+
   it("agnostic NMS suppresses across classes", () => {
     torch.tidy(() => {
       const [aware] = nonMaxSuppression(pred, { conf: 0.25, iou: 0.7 });

@@ -1,8 +1,8 @@
 /**
- * Ultralytics' non_max_suppression (8.3.253) for one label per box (multi_label False): keep
- * anchors whose best class score passes `conf`, run greedy NMS per class (boxes shifted apart
- * by class * maxWh, or not at all when agnostic), cap at maxDet. Each image of a batch is
- * handled on its own rows only.
+ * Ultralytics' non_max_suppression (8.3.253): keep anchors whose best class score passes `conf`
+ * (or, with multiLabel, every anchor and class whose score passes it, as the validator does), run
+ * greedy NMS per class (boxes shifted apart by class * maxWh, or not at all when agnostic), cap at
+ * maxDet. Each image of a batch is handled on its own rows only.
  */
 import * as torch from "../../torch/index.js";
 import type { Tensor } from "../../torch/index.js";
@@ -18,6 +18,8 @@ export interface NmsOptions {
   readonly maxNms?: number;
   /** Class offset for class-aware NMS; larger than any box coordinate. */
   readonly maxWh?: number;
+  /** Every class score above conf makes a candidate (Ultralytics' multi_label=True); default one per anchor. */
+  readonly multiLabel?: boolean;
 }
 
 export interface NmsResult {
@@ -34,6 +36,7 @@ export const NMS_DEFAULTS = {
   maxDet: 300,
   maxNms: 30000,
   maxWh: 7680,
+  multiLabel: false,
 };
 
 /** pred: (B, 4 + nc, N) as the detector's eval output. One result per image. */
@@ -56,13 +59,27 @@ export function nonMaxSuppression(pred: Tensor, opts: NmsOptions = {}): Tensor[]
   return torch.tidy(() => nonMaxSuppressionWithIndex(pred, opts).map((r) => r.dets));
 }
 
+/** Candidates (n, 6) x1 y1 x2 y2 conf cls and their anchors (n), in anchor order, before NMS. */
+function candidates(x: Tensor, nc: number, o: typeof NMS_DEFAULTS): { dets: Tensor; index: Tensor } {
+  const scores = x.slice(1, 4, 4 + nc);
+  if (o.multiLabel) {
+    const ij = scores.gt(o.conf).nonzero(); // (n, 2): anchor, class (row-major, as torch.where)
+    const index = ij.select(1, 0);
+    const cls = ij.select(1, 1);
+    const conf = scores.flatten().indexSelect(0, index.mul(nc).add(cls));
+    const box = xywh2xyxy(x.slice(1, 0, 4)).indexSelect(0, index);
+    return { dets: torch.cat([box, conf.unsqueeze(1), cls.float().unsqueeze(1)], 1), index };
+  }
+  const [conf, cls] = scores.maxDim(1, true);
+  const index = conf.squeeze(1).gt(o.conf).nonzero().squeeze(1);
+  const dets = torch.cat([xywh2xyxy(x.slice(1, 0, 4)), conf, cls.float()], 1).indexSelect(0, index);
+  return { dets, index };
+}
+
 function one(x: Tensor, nc: number, o: typeof NMS_DEFAULTS): NmsResult {
-  const [conf, cls] = x.slice(1, 4, 4 + nc).maxDim(1, true);
-  const keep = conf.squeeze(1).gt(o.conf);
-  let index = keep.nonzero().squeeze(1);
+  let { dets, index } = candidates(x, nc, o);
   const n = index.size(0);
-  if (n === 0) return { dets: torch.zeros([0, 6]), index };
-  let dets = torch.cat([xywh2xyxy(x.slice(1, 0, 4)), conf, cls.float()], 1).indexSelect(0, index);
+  if (n === 0) return { dets: torch.zeros([0, 6], { device: x.device }), index };
   if (n > o.maxNms) {
     const top = dets.select(1, 4).argsort(0, true).slice(0, 0, o.maxNms);
     dets = dets.indexSelect(0, top);
