@@ -9,6 +9,7 @@ import { readLabelFile, type YoloBox } from "../../core/labels.js";
 import type { Problem } from "../../core/problems.js";
 import { mapLimit } from "./pool.js";
 import type { ImageEntry } from "./source.js";
+import { mulberry32 } from "../../core/random.js";
 
 export interface BoxFilter {
   /** Base class indices matched in any mode. */
@@ -66,22 +67,10 @@ export function boxMatches(filter: BoxFilter, catalog: ClassCatalog, classId: nu
   return classOk && modeOk;
 }
 
-/** mulberry32: tiny, fast and the same on every platform. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** n items picked by seed, kept in their original order (so the sheet reads in name order). */
 export function seededSample<T>(items: readonly T[], n: number, seed: number): T[] {
   if (items.length <= n) return [...items];
-  const rand = random(seed);
+  const rand = mulberry32(seed);
   const idx = items.map((_, i) => i);
   for (let i = 0; i < n; i++) {
     const j = i + Math.floor(rand() * (idx.length - i));

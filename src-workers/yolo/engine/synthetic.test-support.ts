@@ -4,21 +4,11 @@
  */
 import * as torch from "../../torch/index.js";
 import type { Batch, BatchSource } from "../data/types.js";
+import { mulberry32 } from "../../core/random.js";
 
 interface Item {
   readonly pixels: Float32Array;
   readonly boxes: number[][]; // cls, cx, cy, w, h normalised
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function makeItem(rand: () => number, size: number, nc: number): Item {
