@@ -6,7 +6,8 @@ import { Adam, AdamW, SGD, type Tensor } from "../../torch/index.js";
 import { BatchNorm2d } from "../nn/layers.js";
 import type { Module } from "../nn/module.js";
 import type { OptimizerName, TrainArgs } from "./defaults.js";
-import { baseAccumulate, pyRound } from "./schedule.js";
+import { pyRoundTo } from "../../core/py-round.js";
+import { baseAccumulate } from "./schedule.js";
 
 export type TrainOptimizer = SGD | Adam | AdamW;
 
@@ -48,7 +49,7 @@ export function chooseOptimizer(
 ): OptimizerChoice {
   if (a.optimizer !== "auto")
     return { name: a.optimizer, lr: a.lr0, momentum: a.momentum, warmupBiasLr: a.warmup_bias_lr };
-  const lrFit = pyRound((0.002 * 5) / (4 + nc), 6);
+  const lrFit = pyRoundTo((0.002 * 5) / (4 + nc), 6);
   return iterations > 10000
     ? { name: "SGD", lr: 0.01, momentum: 0.9, warmupBiasLr: 0 }
     : { name: "AdamW", lr: lrFit, momentum: 0.9, warmupBiasLr: 0 };

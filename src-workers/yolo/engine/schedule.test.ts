@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TRAIN_ARGS, trainArgs } from "./defaults.js";
-import { baseAccumulate, interp, lrLambda, pyRound, warmupIterations, warmupValues } from "./schedule.js";
+import { pyRound, pyRoundTo } from "../../core/py-round.js";
+import { baseAccumulate, interp, lrLambda, warmupIterations, warmupValues } from "./schedule.js";
 
 describe("schedule (values computed by hand from Ultralytics' formulas)", () => {
   it("rounds half to even as Python", () => {
     expect([0.5, 1.5, 2.5, 3.5, 2.4, 2.6].map((x) => pyRound(x))).toEqual([0, 2, 2, 4, 2, 3]);
-    expect(pyRound((0.002 * 5) / (4 + 5), 6)).toBe(0.001111);
-    expect(pyRound((0.002 * 5) / (4 + 80), 6)).toBe(0.000119);
+    expect(pyRoundTo((0.002 * 5) / (4 + 5), 6)).toBe(0.001111);
+    expect(pyRoundTo((0.002 * 5) / (4 + 80), 6)).toBe(0.000119);
   });
 
   it("linear lf: (1 - e/E)(1 - lrf) + lrf", () => {

@@ -2,15 +2,7 @@
  * Ultralytics' LR schedule and warmup (engine/trainer.py): a per-epoch LambdaLR factor lf(epoch),
  * and per-iteration warmup over the first nw iterations of lr, momentum and gradient accumulation.
  */
-
-/** Python's round() / numpy's round: half to even, so warmup lengths match Ultralytics. */
-export function pyRound(x: number, digits = 0): number {
-  const m = 10 ** digits;
-  const v = x * m;
-  const r = Math.round(v);
-  const isHalf = Math.abs(v - Math.trunc(v)) === 0.5;
-  return (isHalf && r % 2 !== 0 ? r - 1 : r) / m;
-}
+import { pyRound } from "../../core/py-round.js";
 
 /** numpy.interp for two points, clamped at the ends. */
 export function interp(

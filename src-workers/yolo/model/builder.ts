@@ -12,15 +12,10 @@ import { Concat, Upsample } from "../nn/misc.js";
 import type { Module } from "../nn/module.js";
 import { SPPF } from "../nn/sppf.js";
 import type { LayerRow, ModelSpec, Scale, SpecArg } from "./spec.js";
+import { pyRound } from "../../core/py-round.js";
 
 export function makeDivisible(x: number, divisor = 8): number {
   return Math.ceil(x / divisor) * divisor;
-}
-
-/** Python's round(): halves go to the even neighbour. */
-export function pyRound(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 export interface BuiltLayer {

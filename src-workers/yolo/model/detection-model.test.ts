@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../core/package-root.js";
 import * as torch from "../../torch/index.js";
-import { makeDivisible, pyRound } from "./builder.js";
+import { pyRound } from "../../core/py-round.js";
+import { makeDivisible } from "./builder.js";
 import { DetectionModel } from "./detection-model.js";
 import { YOLO11, type Scale } from "./spec.js";
 

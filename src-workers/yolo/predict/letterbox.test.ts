@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import * as torch from "../../torch/index.js";
 import { scaleBoxes } from "./boxes.js";
 import { letterboxBatch } from "./image.js";
-import { letterboxGeometry, pyRound, toLetterbox } from "./letterbox.js";
+import { pyRound } from "../../core/py-round.js";
+import { letterboxGeometry, toLetterbox } from "./letterbox.js";
 import { resizeLinear } from "./resize.js";
 import { fixtureJson } from "./test-support.js";
 

@@ -3,12 +3,7 @@
  * pad to the target (or, with `auto`, only to the next stride multiple) and split the padding
  * with the ±0.1 rounding, so a box maps to and from model pixels exactly as Ultralytics maps it.
  */
-
-/** Python's round(): halves go to the even neighbour (LetterBox relies on it for odd paddings). */
-export function pyRound(x: number): number {
-  const r = Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x);
-  return r === 0 ? 0 : r; // no -0
-}
+import { pyRound } from "../../core/py-round.js";
 
 export interface LetterboxOptions {
   /** Target size: one number for a square, or [height, width]. */
