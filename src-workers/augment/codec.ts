@@ -4,6 +4,7 @@
  */
 import { open } from "node:fs/promises";
 import sharp from "sharp";
+import { decodeRgb } from "../core/image-decode.js";
 import { ImageFileError, readImageHeader } from "../core/image-header.js";
 import { JPEG_QUALITY } from "./state.js";
 import type { RawImage } from "./types.js";
@@ -23,18 +24,7 @@ export async function decode(file: string, bytes: Buffer): Promise<{ raw: RawIma
   try {
     const header = await readImageHeader(file);
     // failOn "truncated", as in validate --deep: camera JPEGs often carry harmless warnings.
-    const { data, info } = await sharp(bytes, { failOn: "truncated", limitInputPixels: false })
-      .autoOrient()
-      .removeAlpha()
-      .toColourspace("srgb")
-      .raw({ depth: "uchar" })
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
-    const raw = {
-      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-      width: info.width,
-      height: info.height,
-    };
+    const raw = await decodeRgb(bytes, { failOn: "truncated", limitInputPixels: false });
     return { raw, copyOriginal: header.format === "jpeg" && header.orientation === 1 };
   } catch (e) {
     if (e instanceof ImageFileError) throw new SourceProblem(file, e.reason);

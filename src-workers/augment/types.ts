@@ -3,14 +3,11 @@
  * raw pixels plus its YOLO boxes in, the same out. Boxes carry their class; Albumentations' box
  * semantics (reference/augment/semantics.md) apply inside the pipeline.
  */
+import type { RgbImage } from "../core/image-decode.js";
 import type { YoloBox } from "../core/labels.js";
 
-/** Interleaved 8-bit RGB, row-major, no padding. */
-export interface RawImage {
-  readonly data: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-}
+/** Interleaved 8-bit RGB, row-major, no padding: the same as every decoder of the project gives. */
+export type RawImage = RgbImage;
 
 export interface AugmentedImage {
   readonly image: RawImage;

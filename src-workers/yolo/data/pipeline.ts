@@ -6,7 +6,7 @@
  */
 import type { YoloBox } from "../../core/labels.js";
 import { Rng } from "../../data/synth/prng.js";
-import { decodeRgb } from "../predict/image.js";
+import { decodeRgb } from "../../core/image-decode.js";
 import { resizeLinear } from "../predict/resize.js";
 import { randomAffine } from "./affine.js";
 import type { DatasetItem } from "./dataset.js";

@@ -1,30 +1,11 @@
 /** Images into model input: decode with sharp, letterbox, lay out as a float CHW batch in [0, 1]. */
-import sharp from "sharp";
+import type { RgbImage } from "../../core/image-decode.js";
 import * as torch from "../../torch/index.js";
 import type { Tensor } from "../../torch/index.js";
 import { letterboxGeometry, type LetterboxGeometry, type LetterboxOptions } from "./letterbox.js";
 import { resizeLinear } from "./resize.js";
 
 export const PAD_VALUE = 114;
-
-/** A decoded image: 8-bit RGB, interleaved, EXIF orientation applied. */
-export interface RgbImage {
-  readonly data: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-}
-
-/** Decode a file to RGB. Alpha is dropped (as OpenCV's imread does), grey is expanded. */
-export async function decodeRgb(file: string): Promise<RgbImage> {
-  const { data, info } = await sharp(file, { failOn: "error" })
-    .rotate()
-    .removeAlpha()
-    .toColourspace("srgb")
-    .raw({ depth: "uchar" })
-    .toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
-  return { data, width: info.width, height: info.height };
-}
 
 const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as torch from "../../torch/index.js";
-import { decodeRgb } from "./image.js";
+import { decodeRgb } from "../../core/image-decode.js";
 import { nonMaxSuppression } from "./nms.js";
 import { FIXTURES, fixtureJson, fixtureTensor, maxAbsDiff } from "./test-support.js";
 

@@ -5,7 +5,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as torch from "../../torch/index.js";
 import { FakeDetector } from "./fake-detector.js";
-import type { RgbImage } from "./image.js";
+import type { RgbImage } from "../../core/image-decode.js";
 import { Predictor } from "./predictor.js";
 
 const grey = (width: number, height: number, v: number): RgbImage => ({

@@ -6,7 +6,8 @@
 import * as torch from "../../torch/index.js";
 import type { Tensor } from "../../torch/index.js";
 import { scaleBoxes } from "./boxes.js";
-import { decodeRgb, letterboxBatch, type RgbImage } from "./image.js";
+import { decodeRgb, type RgbImage } from "../../core/image-decode.js";
+import { letterboxBatch } from "./image.js";
 import { nonMaxSuppression, NMS_DEFAULTS } from "./nms.js";
 
 export interface Detector {

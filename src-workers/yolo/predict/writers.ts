@@ -9,7 +9,7 @@ import sharp from "sharp";
 import { stemOf } from "../../core/layout.js";
 import { boxesSvg, type DrawnBox } from "../../data/visualise/overlay.js";
 import { svgDocument } from "../../data/visualise/svg.js";
-import type { RgbImage } from "./image.js";
+import type { RgbImage } from "../../core/image-decode.js";
 import type { PredictResult } from "./predictor.js";
 import type { ClassStyle } from "./styles.js";
 
