@@ -13,13 +13,15 @@ describe("azaion demo", () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  it("runs synth, validate, augment, stats, split, visualise, train, val, weights import and predict end to end", async () => {
+  it("runs synth, validate, augment, stats, split, visualise, train, val, weights import, predict, export and infer end to end", async () => {
     const root = await mkdtemp(join(tmpdir(), "azaion-demo-"));
     dirs.push(root);
     const r = await azaion(["--root", root, "demo", "--count", "30", "--seed", "3"]);
-    expect(r.stderr).toContain("== 1/10 generate the synthetic dataset");
-    expect(r.stderr).toContain("== 6/10 contact sheet");
-    expect(r.stderr).toContain("== 10/10 predict");
+    expect(r.stderr).toContain("== 1/12 generate the synthetic dataset");
+    expect(r.stderr).toContain("== 6/12 contact sheet");
+    expect(r.stderr).toContain("== 10/12 predict");
+    expect(r.stderr).toContain("== 11/12 export");
+    expect(r.stderr).toContain("== 12/12 video inference");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/demo done in [\d.]+ s/);
     expect(await readdir(join(root, "data", "images"))).toHaveLength(30);
@@ -34,11 +36,19 @@ describe("azaion demo", () => {
     // 30 sources x (1 original + 7 augmented), every copy of a source in the same split.
     expect(await readdir(join(root, "data-processed", "images"))).toHaveLength(240);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(240);
-    const trainRuns = (await readdir(join(root, "runs"))).filter((d) => d.startsWith("demo-"));
+    const trainRuns = (await readdir(join(root, "runs"))).filter((d) => /^demo-[\d-]+$/.test(d));
     expect(trainRuns).toHaveLength(1);
     const csv = (await readFile(join(root, "runs", trainRuns[0]!, "results.csv"), "utf8")).trim().split("\n");
     expect(csv).toHaveLength(3); // header + 2 epochs
     expect(r.stdout).toMatch(/mAP50-95/);
+    const run = join(root, "runs", trainRuns[0]!);
+    for (const f of ["results.png", "confusion_matrix.png", "PR_curve.png", "exports/best.onnx"])
+      expect(existsSync(join(run, f)), f).toBe(true);
+    expect(existsSync(join(root, "runs", `${trainRuns[0]!}-test`, "per_class.csv"))).toBe(true);
+    const infers = await readdir(join(root, "runs", "infer"));
+    expect(infers).toHaveLength(1);
+    for (const f of ["detections.jsonl", "summary.csv", "annotated.mp4"])
+      expect(existsSync(join(root, "runs", "infer", infers[0]!, f)), f).toBe(true);
     const runs = await readdir(join(root, "runs", "predict"));
     expect(runs).toHaveLength(1);
     const lines = (await readFile(join(root, "runs", "predict", runs[0]!, "predictions.jsonl"), "utf8"))

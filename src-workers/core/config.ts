@@ -50,6 +50,14 @@ export const configSchema = z
         vhost: z.string().min(1),
         stream: z.string().min(1),
         user: z.string().min(1),
+        heartbeat_s: z.number().int().min(1).max(3600),
+        retry_max_s: z.number().int().min(1).max(3600),
+      })
+      .strict(),
+    inference: z
+      .object({
+        ffmpeg: z.string().min(1),
+        ffprobe: z.string().min(1),
       })
       .strict(),
     api: z
@@ -58,6 +66,7 @@ export const configSchema = z
         email: z.string(),
         timeout_ms: z.number().int().positive(),
         ca_file: z.string(),
+        models_folder: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, "one plain folder name"),
       })
       .strict(),
     cdn: z
@@ -74,7 +83,13 @@ export const configSchema = z
 export type AzaionConfig = z.infer<typeof configSchema>;
 
 /** Environment variables that are not key overrides. */
-const RESERVED_ENV = new Set(["AZAION_CONFIG", "AZAION_SECRETS_FILE", ...Object.values(SECRET_ENV)]);
+// Variables that are not config keys: the config and secrets files, the secrets, the test build mode.
+const RESERVED_ENV = new Set([
+  "AZAION_CONFIG",
+  "AZAION_SECRETS_FILE",
+  "AZAION_TEST_BUILD",
+  ...Object.values(SECRET_ENV),
+]);
 
 export interface LoadConfigOptions {
   /** The YAML file; default AZAION_CONFIG or config/default.yaml. */

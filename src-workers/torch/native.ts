@@ -282,6 +282,11 @@ export interface NativeTorch {
     reserved: number;
     peakReserved: number;
   };
+  /** Free and total bytes of a CUDA device (cudaMemGetInfo); throws without CUDA. */
+  cudaMemGetInfo(device?: number): { free: number; total: number };
+  /** CUDA autocast (float16) on or off; returns the previous state. */
+  setAutocastEnabled(on: boolean): boolean;
+  isAutocastEnabled(): boolean;
   liveTensors(): { count: number; bytes: number };
   buildInfo(): { torchVersion: string; cuda: boolean; cxx11Abi: number };
 }

@@ -42,7 +42,28 @@ export const cuda = {
   deviceCount: (): number => nativeTorch().cudaDeviceCount(),
   synchronize: (device?: number): void => nativeTorch().cudaSynchronize(device),
   memoryStats: (device = 0) => nativeTorch().cudaMemoryStats(device),
+  /** Free and total bytes of the device as the driver sees them (other processes included). */
+  memGetInfo: (device = 0): { free: number; total: number } => nativeTorch().cudaMemGetInfo(device),
 };
+
+/**
+ * `fn` under CUDA autocast (float16 where safe, as torch.autocast("cuda")) when `on`, else as is; the
+ * previous state comes back afterwards, also on a throw. CPU tensors are not affected.
+ */
+export function withAutocast<T>(on: boolean, fn: () => T): T {
+  if (!on) return fn();
+  const native = nativeTorch();
+  const prev = native.setAutocastEnabled(true);
+  try {
+    return fn();
+  } finally {
+    native.setAutocastEnabled(prev);
+  }
+}
+
+export function isAutocastEnabled(): boolean {
+  return nativeTorch().isAutocastEnabled();
+}
 
 /** Tensors alive in the addon (handles not yet disposed or collected) and their bytes. */
 export function liveTensors(): { count: number; bytes: number } {

@@ -3,8 +3,13 @@ import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { registerAugment } from "./augment.js";
 import { registerConvert } from "./convert.js";
+import { registerExport } from "./export.js";
+import { registerInfer } from "./infer.js";
 import { registerInfo } from "./info.js";
+import { registerModel } from "./model.js";
+import { registerPlatform } from "./platform.js";
 import { registerPredict } from "./predict.js";
+import { registerQueue } from "./queue.js";
 import { registerSynth } from "./synth.js";
 import { registerTrain, registerVal } from "./train.js";
 import { registerValidate } from "./validate.js";
@@ -25,5 +30,10 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerVal(program, ctx);
   registerWeights(program, ctx);
   registerPredict(program, ctx);
+  registerExport(program, ctx);
+  registerInfer(program, ctx);
   registerInfo(program, ctx);
+  registerPlatform(program, ctx);
+  registerModel(program, ctx);
+  registerQueue(program, ctx);
 }

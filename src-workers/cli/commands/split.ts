@@ -3,12 +3,10 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { datasetDirs, hasImages } from "../../core/dataset-folder.js";
-import { SplitCollector, SUBSETS } from "../../core/dataset-split.js";
-import { writeDataset } from "../../core/dataset-write.js";
-import { DataError, OverwriteError, UsageError } from "../../core/errors.js";
+import { OverwriteError, UsageError } from "../../core/errors.js";
 import { dataRootLayout, datasetName } from "../../core/layout.js";
 import type { CliContext } from "../context.js";
-import { scanWithProgress } from "./validate.js";
+import { formDataset } from "./dataset-form.js";
 
 interface SplitOptions {
   readonly out?: string;
@@ -48,34 +46,7 @@ export function registerSplit(program: Command, ctx: CliContext): void {
       // Fail before a long scan, not after it (writeDataset checks again).
       if (!opts.force && existsSync(out)) throw new OverwriteError(out);
 
-      const log = ctx.problemLog();
-      const collector = new SplitCollector();
-      for await (const e of scanWithProgress(ctx, dirs, log, "scan")) collector.add(e);
-      if (collector.items.length === 0) {
-        ctx.summarise(log, "split");
-        throw new DataError("no usable images to split", dirs.images);
-      }
-      const plan = collector.plan(cfg.dataset.split, seed);
-      const bar = ctx.progress("write", plan.length, "img");
-      const result = await writeDataset(plan, out, {
-        catalog: ctx.catalog(),
-        force: opts.force === true,
-        onFile: () => bar.tick(),
-      }).finally(() => bar.finish());
-
-      ctx.out(`dataset ${result.dir} (seed ${seed}, from ${resolve(source)})`);
-      for (const s of SUBSETS) {
-        const c = result.counts[s];
-        ctx.out(
-          `  ${s.padEnd(5)} ${String(c.images).padStart(7)} images ${String(c.groups).padStart(7)} groups ${String(c.boxes).padStart(8)} boxes`,
-        );
-      }
-      ctx.out(`  data.yaml ${join(result.dir, "data.yaml")}`);
-      if (collector.leftOut > 0)
-        ctx.info(`${collector.leftOut} bad images left out (see the problems above)`);
-      if (result.copied > 0)
-        ctx.info(`${result.copied} files copied (hard links failed: another file system?)`);
-      ctx.summarise(log, "split");
+      await formDataset(ctx, { dirs, out, seed, force: opts.force === true });
     });
 }
 

@@ -31,6 +31,8 @@ async function run(args: string[]): Promise<{ stdout: string; stderr: string }> 
 }
 
 beforeAll(async () => {
+  // The test runner's own switch; the config would read it as an (unknown) AZAION_* override.
+  delete process.env.AZAION_TEST_BUILD;
   root = await mkdtemp(join(tmpdir(), "azaion-cli-train-"));
   for (const split of ["train", "val"]) {
     await mkdir(join(root, "ds", split, "images"), { recursive: true });
@@ -87,5 +89,46 @@ describe("azaion train / val", () => {
       "0",
     ]);
     expect(v.stdout).toMatch(/^all\s+4\s+4\s/m);
+    expect(v.stdout).toMatch(/results saved to .*runs\/val$/m);
+    for (const f of ["results.png", "confusion_matrix.png", "PR_curve.png", "F1_curve.png", "per_class.csv"])
+      expect(existsSync(join(dir, f)), f).toBe(true);
+    for (const f of [
+      "confusion_matrix.csv",
+      "confusion_matrix_normalized.png",
+      "pr_curves.json",
+      "P_curve.png",
+    ])
+      expect(existsSync(join(root, "runs", "val", f)), f).toBe(true);
+    const v2 = await run([
+      "val",
+      join(dir, "weights", "best.safetensors"),
+      "--data",
+      data,
+      "--imgsz",
+      "64",
+      "--workers",
+      "0",
+    ]);
+    expect(v2.stdout).toMatch(/results saved to .*runs\/val2$/m);
+    const cm = (await readFile(join(root, "runs", "val", "confusion_matrix.csv"), "utf8")).trim().split("\n");
+    expect(cm[0]).toBe('predicted\\true,"red","green","background"');
+    expect(cm).toHaveLength(4);
+  });
+
+  it("batch -1 on the CPU takes the default 16 with a notice; --amp is ignored there, saying so", async () => {
+    const data = join(root, "ds", "data.yaml");
+    const r = await run(["train", "--data", data, "--imgsz", "64", "--batch", "-1", "--amp", "true", "--workers", "0",
+      "--epochs", "1", "--name", "auto"]); // prettier-ignore
+    expect(r.stderr).toMatch(/AutoBatch: batch -1 needs a CUDA device .* default batch 16 on cpu/);
+    expect(r.stderr).toMatch(/--amp: mixed precision is for CUDA devices; training in float32 on cpu/);
+    const args = await readFile(join(root, "runs", "auto", "args.yaml"), "utf8");
+    expect(args).toMatch(/^batch: 16$/m);
+    expect(args).toMatch(/^amp: true$/m);
+    await expect(run(["train", "--data", data, "--batch", "0", "--name", "x"])).rejects.toThrow(
+      /'batch'.*-1 \(auto\)/,
+    );
+    await expect(run(["train", "--data", data, "--amp", "maybe", "--name", "x"])).rejects.toThrow(
+      /--amp maybe: expected true or false/,
+    );
   });
 });

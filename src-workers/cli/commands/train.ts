@@ -1,6 +1,8 @@
 /**
- * `azaion train` and `azaion val`: train a YOLO11 detector on a data.yaml (runs/<name>/ under the config
- * root: weights/last|best.safetensors, results.csv, args.yaml) and validate weights on a split.
+ * `azaion train`: train a YOLO11 detector on a data.yaml, or, without --data, on a dataset formed from the
+ * data root's augmented set (data-processed -> datasets/azaion-YYYY-MM-DD). Writes runs/<name>/ under the
+ * root: weights/last|best.safetensors (+ the resumable train state), results.csv, results.png, args.yaml,
+ * and at the end the validation of best: tables, confusion matrix, PR/F1 curves.
  */
 import { existsSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
@@ -9,20 +11,24 @@ import { DataError, UsageError } from "../../core/errors.js";
 import { dataRootLayout } from "../../core/layout.js";
 import * as torch from "../../torch/index.js";
 import type { Tensor } from "../../torch/index.js";
-import { loadDataset, type Dataset } from "../../yolo/data/dataset.js";
 import { createLoader } from "../../yolo/data/loader.js";
+import { autoBatch } from "../../yolo/engine/autobatch.js";
 import { Callbacks } from "../../yolo/engine/callbacks.js";
-import { OPTIMIZERS, checkDevice, trainArgs, type TrainArgs } from "../../yolo/engine/defaults.js";
+import { loadTrainState } from "../../yolo/engine/checkpoint.js";
+import { OPTIMIZERS, type TrainArgs } from "../../yolo/engine/defaults.js";
 import { Trainer } from "../../yolo/engine/trainer.js";
-import { validate } from "../../yolo/engine/validator.js";
 import { readUltralyticsCheckpoint } from "../../yolo/io/pt-checkpoint.js";
 import { loadWeights } from "../../yolo/io/weights.js";
 import { DetectionModel } from "../../yolo/model/detection-model.js";
 import { SCALES, type Scale } from "../../yolo/model/spec.js";
 import type { CliContext } from "../context.js";
+import { formTrainingDataset } from "./dataset-form.js";
+import { bool, evaluate, loadSplit, num, parseArgs } from "./train-common.js";
+
+export { registerVal } from "./val.js";
 
 interface TrainFlags {
-  readonly data: string;
+  readonly data?: string;
   readonly model: string;
   readonly weights?: string;
   readonly epochs?: string;
@@ -37,38 +43,7 @@ interface TrainFlags {
   readonly resume?: boolean;
   readonly threads?: string;
   readonly device?: string;
-}
-
-function num(flag: string, text: string | undefined, int = true): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text.trim());
-  if (text.trim() === "" || !Number.isFinite(n) || (int && !Number.isInteger(n)))
-    throw new UsageError(`${flag} ${text}: expected ${int ? "a whole number" : "a number"}`);
-  return n;
-}
-
-/** Parsed args whose device is there; a bad one is a UsageError. */
-function args(o: Readonly<Record<string, unknown>>): TrainArgs {
-  try {
-    const a = trainArgs(o);
-    checkDevice(a.device);
-    return a;
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
-}
-
-async function split(
-  data: string,
-  which: "train" | "val" | "test",
-  nc: number | undefined,
-  ctx: CliContext,
-): Promise<Dataset> {
-  const ds = await loadDataset({ dataYaml: data, split: which }, nc === undefined ? {} : { nc });
-  for (const p of ds.problems.slice(0, 20)) ctx.info(`${which}: ${p.file}: ${p.message}`);
-  if (ds.problems.length > 20) ctx.info(`${which}: ${ds.problems.length - 20} more problems`);
-  if (ds.items.length === 0) throw new DataError(`the ${which} split has no usable images`, data);
-  return ds;
+  readonly amp?: string;
 }
 
 /** Pretrained tensors whose shapes fit the model (Ultralytics' intersect_dicts): a new head keeps its init. */
@@ -77,19 +52,84 @@ async function pretrained(file: string): Promise<Map<string, Tensor>> {
   return (await loadWeights(file)).stateDict;
 }
 
-function transfer(model: DetectionModel, sd: Map<string, Tensor>): number {
+function transfer(model: DetectionModel, sd: Map<string, Tensor>): { loaded: number; skipped: string[] } {
   const own = model.stateDict();
-  const fit = new Map([...sd].filter(([k, t]) => own.get(k)?.shape.join(",") === t.shape.join(",")));
+  const fits = (k: string, t: Tensor) => own.get(k)?.shape.join(",") === t.shape.join(",");
+  const fit = new Map([...sd].filter(([k, t]) => fits(k, t)));
+  const skipped = [...sd].filter(([k, t]) => own.has(k) && !fits(k, t)).map(([k]) => k);
   model.loadStateDict(fit, { strict: false });
   for (const t of sd.values()) t.dispose();
-  return fit.size;
+  return { loaded: fit.size, skipped };
+}
+
+interface Plan {
+  readonly run: TrainArgs;
+  /** On resume, only what it may change (epochs, device, data); a new run passes its (resolved) args. */
+  readonly trainerArgs: Readonly<Record<string, unknown>>;
+  readonly resume: string | null;
+  readonly model: { scale: Scale; nc: number | null; names: string[] | null };
+}
+
+/** The run to do: a new one from the flags, or the saved one of --resume with epochs/device/data changed. */
+async function plan(f: TrainFlags, saveDir: string, ctx: CliContext): Promise<Plan> {
+  const statePath = join(saveDir, "weights", "last.state.safetensors");
+  const amp = bool("--amp", f.amp);
+  const given = {
+    epochs: num("--epochs", f.epochs),
+    imgsz: num("--imgsz", f.imgsz),
+    batch: num("--batch", f.batch),
+    workers: num("--workers", f.workers),
+    optimizer: f.optimizer,
+    lr0: num("--lr0", f.lr0, false),
+    patience: num("--patience", f.patience),
+    seed: num("--seed", f.seed),
+    device: f.device,
+    amp,
+  };
+  if (f.resume) {
+    if (!existsSync(statePath)) throw new UsageError(`--resume: ${statePath} does not exist`);
+    const st = await loadTrainState(statePath);
+    const saved = { args: st.args, info: st.modelInfo };
+    st.dispose();
+    const change = Object.fromEntries(
+      Object.entries({ epochs: given.epochs, device: given.device }).filter(([, v]) => v !== undefined),
+    );
+    let data = saved.args.data;
+    if (f.data !== undefined) {
+      if (data !== resolve(f.data))
+        ctx.info(`resuming on --data ${resolve(f.data)} (the run used ${data ?? "-"})`);
+      data = resolve(f.data);
+    }
+    if (data === null) throw new UsageError("--resume: the run recorded no data.yaml; give --data");
+    return {
+      run: parseArgs({ ...saved.args, ...change, data }),
+      trainerArgs: { ...change, data },
+      resume: statePath,
+      model: { scale: saved.info.scale as Scale, nc: saved.info.nc, names: saved.info.names },
+    };
+  }
+  if (existsSync(join(saveDir, "weights")))
+    throw new UsageError(`${saveDir} already holds a run; give another --name or --resume it`);
+  if (!SCALES.includes(f.model as Scale))
+    throw new UsageError(`--model ${f.model}: expected ${SCALES.join(", ")}`);
+  const check = parseArgs(given); // bad flags fail before a dataset is formed
+  const data = f.data !== undefined ? resolve(f.data) : await formTrainingDataset(ctx);
+  if (amp === true && !check.device.startsWith("cuda"))
+    ctx.info(`--amp: mixed precision is for CUDA devices; training in float32 on ${check.device}`);
+  const run = parseArgs({ ...given, data });
+  return { run, trainerArgs: run, resume: null, model: { scale: f.model as Scale, nc: null, names: null } };
 }
 
 export function registerTrain(program: Command, ctx: CliContext): void {
   program
     .command("train")
-    .description("train a YOLO11 detector on a dataset; writes runs/<name>/ under the data root")
-    .requiredOption("--data <data.yaml>", "Ultralytics dataset file (train and val splits, names)")
+    .description(
+      "train a YOLO11 detector; without --data on a dataset formed from <root>/data-processed; writes runs/<name>/",
+    )
+    .option(
+      "--data <data.yaml>",
+      "Ultralytics dataset file (default: split <root>/data-processed into datasets/)",
+    )
     .option("--model <scale>", `model size: ${SCALES.join("|")}`, "n")
     .option(
       "--weights <file>",
@@ -97,7 +137,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     )
     .option("--epochs <n>", "epochs (with --resume: a larger number trains longer)")
     .option("--imgsz <px>", "training image size, a multiple of 32 (default 640)")
-    .option("--batch <n>", "images per batch (default 16)")
+    .option("--batch <n>", "images per batch, -1 for the largest that fits the GPU (default 16)")
     .option("--workers <n>", "data loader threads (default 8)")
     .option("--optimizer <name>", `${OPTIMIZERS.join("|")} (default auto)`)
     .option("--lr0 <x>", "initial learning rate (ignored by --optimizer auto)")
@@ -107,55 +147,34 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option("--resume", "continue runs/<name> from its last checkpoint")
     .option("--threads <n>", "CPU threads for libtorch")
     .option("--device <name>", "cpu, cuda or cuda:N (default cpu; with --resume: the run's device)")
+    .option("--amp <bool>", "mixed precision on CUDA: true|false (default true; no effect on the CPU)")
     .action(async (f: TrainFlags) => {
       const threads = num("--threads", f.threads);
       if (threads !== undefined) torch.setNumThreads(threads);
-      if (!SCALES.includes(f.model as Scale))
-        throw new UsageError(`--model ${f.model}: expected ${SCALES.join(", ")}`);
+      if (f.name === "" || /[/\\]|^\.\.?$/.test(f.name))
+        throw new UsageError(`--name "${f.name}": expected a plain folder name`);
       const saveDir = join(dataRootLayout(ctx.config().root).runs, f.name);
-      const statePath = join(saveDir, "weights", "last.state.safetensors");
-      if (f.resume && !existsSync(statePath)) throw new UsageError(`--resume: ${statePath} does not exist`);
-      if (!f.resume && existsSync(join(saveDir, "weights")))
-        throw new UsageError(`${saveDir} already holds a run; give another --name or --resume it`);
-      const given = {
-        epochs: num("--epochs", f.epochs),
-        imgsz: num("--imgsz", f.imgsz),
-        batch: num("--batch", f.batch),
-        workers: num("--workers", f.workers),
-        optimizer: f.optimizer,
-        lr0: num("--lr0", f.lr0, false),
-        patience: num("--patience", f.patience),
-        seed: num("--seed", f.seed),
-        device: f.device,
-      };
-      const a = f.resume ? null : args(given);
-      let state: { args: TrainArgs; nc: number; scale: Scale; names: string[] } | null = null;
-      if (f.resume) {
-        const { loadTrainState } = await import("../../yolo/engine/checkpoint.js");
-        const st = await loadTrainState(statePath);
-        state = {
-          args: st.args,
-          nc: st.modelInfo.nc,
-          scale: st.modelInfo.scale as Scale,
-          names: st.modelInfo.names,
-        };
-        st.dispose();
-      }
-      const resumeGiven = Object.fromEntries(
-        Object.entries({ epochs: given.epochs, device: given.device }).filter(([, v]) => v !== undefined),
-      );
-      const run = state ? args({ ...state.args, ...resumeGiven }) : a!;
-      const data = resolve(f.data);
-      const trainDs = await split(data, "train", state?.nc, ctx);
-      const valDs = await split(data, "val", state?.nc ?? (trainDs.names.length || undefined), ctx);
-      const nc = state?.nc ?? trainDs.names.length;
+      const p = await plan(f, saveDir, ctx);
+      let run = p.run;
+      const data = run.data!;
+      const trainDs = await loadSplit(data, "train", p.model.nc ?? undefined, ctx);
+      const nc = p.model.nc ?? trainDs.names.length;
       if (nc < 1) throw new DataError("data.yaml names no classes", data);
+      const valDs = await loadSplit(data, "val", nc, ctx);
+      const names = p.model.names ?? trainDs.names;
+      if (run.batch === -1) {
+        // Probing trains a throwaway model: it must not touch the real one's BatchNorm statistics.
+        const probe = new DetectionModel({ scale: p.model.scale, nc, names });
+        try {
+          const r = autoBatch(probe, run.device, run.imgsz);
+          ctx.info(`AutoBatch: ${r.notice}`);
+          run = parseArgs({ ...run, batch: r.batch });
+        } finally {
+          probe.dispose();
+        }
+      }
       torch.manualSeed(run.seed);
-      const model = new DetectionModel({
-        scale: state?.scale ?? (f.model as Scale),
-        nc,
-        names: state?.names ?? trainDs.names,
-      });
+      const model = new DetectionModel({ scale: p.model.scale, nc, names });
       const hyp = { mosaic: run.mosaic, degrees: run.degrees, translate: run.translate, scale: run.scale, shear: run.shear,
         hsvH: run.hsv_h, hsvS: run.hsv_s, hsvV: run.hsv_v, fliplr: run.fliplr, flipud: run.flipud }; // prettier-ignore
       const train = createLoader(trainDs, { imgsz: run.imgsz, batch: run.batch, train: true, seed: run.seed,
@@ -167,28 +186,15 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         workers: run.workers,
       });
       try {
-        if (f.weights !== undefined && !state) {
-          const n = transfer(model, await pretrained(resolve(f.weights)));
-          ctx.info(`transferred ${n}/${model.stateDict().size} tensors from ${f.weights}`);
+        if (f.weights !== undefined && !p.resume) {
+          const t = transfer(model, await pretrained(resolve(f.weights)));
+          ctx.info(`transferred ${t.loaded}/${model.stateDict().size} tensors from ${f.weights}`);
+          if (t.skipped.length > 0)
+            ctx.info(`skipped ${t.skipped.length} tensors whose shapes differ (e.g. another nc): ${t.skipped.slice(0, 6).join(", ")}${t.skipped.length > 6 ? ", ..." : ""}`); // prettier-ignore
         }
-        const cb = new Callbacks();
-        let bar: ReturnType<CliContext["progress"]> | null = null;
-        cb.on(
-          "on_train_epoch_start",
-          (e) =>
-            void (bar = ctx.progress(`epoch ${e.epoch + 1}/${run.epochs}`, train.batchesPerEpoch, "batch")),
-        );
-        cb.on("on_train_batch_end", () => bar?.tick());
-        cb.on("on_train_epoch_end", () => bar?.finish());
-        cb.on("on_fit_epoch_end", (e) => {
-          const r = e.row;
-          ctx.info(
-            `epoch ${r.epoch}/${run.epochs}: loss box ${r["train/box_loss"].toFixed(4)} cls ${r["train/cls_loss"].toFixed(4)} dfl ${r["train/dfl_loss"].toFixed(4)}` +
-              ` | P ${r["metrics/precision(B)"].toFixed(3)} R ${r["metrics/recall(B)"].toFixed(3)} mAP50 ${r["metrics/mAP50(B)"].toFixed(3)} mAP50-95 ${r["metrics/mAP50-95(B)"].toFixed(3)} (${e.epochSeconds.toFixed(1)} s)`,
-          );
-        });
-        const trainer = new Trainer({ model, train, val, saveDir, callbacks: cb, args: f.resume ? resumeGiven : run,
-          ...(f.resume ? { resume: statePath } : {}), source: f.weights ?? `yolo11${model.scale}` }); // prettier-ignore
+        const cb = progressCallbacks(ctx, run, train.batchesPerEpoch);
+        const trainer = new Trainer({ model, train, val, saveDir, callbacks: cb, args: p.resume ? p.trainerArgs : run,
+          ...(p.resume ? { resume: p.resume } : {}), source: f.weights ?? `yolo11${model.scale}` }); // prettier-ignore
         const onSigint = () => {
           ctx.info("stopping after this epoch (its checkpoint can be resumed); Ctrl+C again to abort");
           trainer.requestStop();
@@ -200,6 +206,16 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           `train: ${r.epochsRun} epochs${r.earlyStop ? " (early stop)" : ""}, best mAP50-95 ${r.bestFitness?.toFixed(4) ?? "-"}` +
             ` at epoch ${r.bestEpoch === null ? "-" : r.bestEpoch + 1} -> ${saveDir}`,
         );
+        // As Ultralytics' final_eval: validate best with every output into the run folder.
+        const { loadDetector } = await import("../../yolo/predict/load.js");
+        const best = await loadDetector(r.best, { fuse: true });
+        try {
+          if (run.device !== "cpu") best.model.to(run.device);
+          await evaluate(ctx, best.model, val, { conf: run.conf ?? 0.001, iou: run.iou, maxDet: run.max_det,
+            dir: saveDir, label: "val best" }); // prettier-ignore
+        } finally {
+          best.model.dispose();
+        }
       } finally {
         model.dispose();
         await train.close();
@@ -208,68 +224,21 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     });
 }
 
-interface ValFlags {
-  readonly data: string;
-  readonly split: "train" | "val" | "test";
-  readonly imgsz: string;
-  readonly batch: string;
-  readonly conf: string;
-  readonly iou: string;
-  readonly workers: string;
-  readonly device: string;
-}
-
-export function registerVal(program: Command, ctx: CliContext): void {
-  program
-    .command("val")
-    .description("validate detector weights on a dataset split: precision, recall, mAP50, mAP50-95")
-    .argument("<weights>", "our weights (.safetensors) or an Ultralytics checkpoint (.pt)")
-    .requiredOption("--data <data.yaml>", "Ultralytics dataset file")
-    .option("--split <name>", "train|val|test", "val")
-    .option("--imgsz <px>", "image size, a multiple of 32", "640")
-    .option("--batch <n>", "images per batch", "32")
-    .option("--conf <x>", "least confidence kept", "0.001")
-    .option("--iou <x>", "NMS IoU threshold", "0.7")
-    .option("--workers <n>", "data loader threads", "8")
-    .option("--device <name>", "cpu, cuda or cuda:N", "cpu")
-    .action(async (weights: string, f: ValFlags) => {
-      if (!["train", "val", "test"].includes(f.split))
-        throw new UsageError(`--split ${f.split}: expected train, val or test`);
-      const v = args({ imgsz: num("--imgsz", f.imgsz), batch: num("--batch", f.batch), conf: num("--conf", f.conf, false),
-        iou: num("--iou", f.iou, false), workers: num("--workers", f.workers), device: f.device }); // prettier-ignore
-      const { loadDetector } = await import("../../yolo/predict/load.js");
-      const d = await loadDetector(resolve(weights), { fuse: true });
-      if (v.device !== "cpu") d.model.to(v.device);
-      const ds = await split(resolve(f.data), f.split, d.nc, ctx);
-      const src = createLoader(ds, { imgsz: v.imgsz, batch: v.batch, train: false, workers: v.workers });
-      try {
-        const bar = ctx.progress("val", src.batchesPerEpoch, "batch");
-        const r = await validate(d.model, src, {
-          conf: v.conf ?? 0.001,
-          iou: v.iou,
-          maxDet: v.max_det,
-          onBatch: () => bar.tick(),
-        });
-        bar.finish();
-        const m = r.metrics;
-        ctx.out(`${"class".padEnd(20)} images instances      P      R  mAP50  mAP50-95`);
-        const line = (name: string, im: number, n: number, p: number, rc: number, a50: number, a: number) =>
-          `${name.padEnd(20)} ${String(im).padStart(6)} ${String(n).padStart(9)} ${[p, rc, a50, a].map((x) => x.toFixed(3).padStart(6)).join(" ")}`; // prettier-ignore
-        ctx.out(
-          line(
-            "all",
-            r.images,
-            m.ntPerClass.reduce((s, x) => s + x, 0),
-            m.mp,
-            m.mr,
-            m.map50,
-            m.map,
-          ),
-        );
-        for (const c of m.perClass) ctx.out(line(c.name, c.images, c.instances, c.p, c.r, c.ap50, c.ap50_95));
-      } finally {
-        d.model.dispose();
-        await src.close();
-      }
-    });
+function progressCallbacks(ctx: CliContext, run: TrainArgs, batches: number): Callbacks {
+  const cb = new Callbacks();
+  let bar: ReturnType<CliContext["progress"]> | null = null;
+  cb.on(
+    "on_train_epoch_start",
+    (e) => void (bar = ctx.progress(`epoch ${e.epoch + 1}/${run.epochs}`, batches, "batch")),
+  );
+  cb.on("on_train_batch_end", () => bar?.tick());
+  cb.on("on_train_epoch_end", () => bar?.finish());
+  cb.on("on_fit_epoch_end", (e) => {
+    const r = e.row;
+    ctx.info(
+      `epoch ${r.epoch}/${run.epochs}: loss box ${r["train/box_loss"].toFixed(4)} cls ${r["train/cls_loss"].toFixed(4)} dfl ${r["train/dfl_loss"].toFixed(4)}` +
+        ` | P ${r["metrics/precision(B)"].toFixed(3)} R ${r["metrics/recall(B)"].toFixed(3)} mAP50 ${r["metrics/mAP50(B)"].toFixed(3)} mAP50-95 ${r["metrics/mAP50-95(B)"].toFixed(3)} (${e.epochSeconds.toFixed(1)} s)`,
+    );
+  });
+  return cb;
 }

@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -163,10 +163,22 @@ describe("yolo data loader", () => {
   it("gives the same batches with 2 worker threads as on this thread", async () => {
     const local = await collect({ ...OPTS, workers: 0 }, 1);
     const pooled = await collect({ ...OPTS, workers: 2, prefetch: 4 }, 1);
-    expect(pooled.workers).toBe(2);
+    expect(pooled.workers).toBe(Math.min(2, availableParallelism()));
     expect(pooled.out.map((o) => [o.files, o.targets])).toEqual(local.out.map((o) => [o.files, o.targets]));
     for (const [k, o] of pooled.out.entries())
       expect(Buffer.compare(Buffer.from(o.images.buffer), Buffer.from(local.out[k]!.images.buffer))).toBe(0);
+  });
+
+  it("runs no more loader threads than cores or images a batch (Ultralytics' cap)", async () => {
+    const many = createLoader(train, { ...OPTS, workers: 64 });
+    const one = createLoader(train, { ...OPTS, batch: 1, workers: 4 });
+    try {
+      expect(many.workers).toBe(Math.min(availableParallelism(), OPTS.batch));
+      expect(one.workers).toBe(0);
+    } finally {
+      await many.close();
+      await one.close();
+    }
   });
 
   it("letterboxes validation images as the predictor does, in order, with their geometry", async () => {

@@ -5,6 +5,7 @@
  * it). Tensors are made only when a batch is handed out, so a caller stopping early leaks none.
  */
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -27,7 +28,7 @@ export interface LoaderOptions {
   readonly epochs?: number;
   readonly closeMosaic?: number;
   readonly hyp?: Partial<AugmentConfig>;
-  /** Worker threads (0: this thread). */
+  /** Worker threads (0: this thread); at most the cores and the batch size. */
   readonly workers?: number;
   /** Batches prepared ahead (2-4 sensible). */
   readonly prefetch?: number;
@@ -61,10 +62,11 @@ export function createLoader(ds: Dataset, o: LoaderOptions): Loader {
     cache: o.cache ?? false,
   };
   const items = ds.items;
-  const file = (o.workers ?? 0) > 0 ? workerFile() : undefined;
-  const run = file
-    ? workerRunner(file, o.workers ?? 0, { items, cfg })
-    : localRunner(new Pipeline(items, cfg));
+  // As Ultralytics' build_dataloader: no more threads than cores or images a batch; more would only take
+  // cores from the training step (libtorch's threads) without loading any faster.
+  const threads = Math.min(o.workers ?? 0, availableParallelism(), o.batch > 1 ? o.batch : 0);
+  const file = threads > 0 ? workerFile() : undefined;
+  const run = file ? workerRunner(file, threads, { items, cfg }) : localRunner(new Pipeline(items, cfg));
   const prefetch = Math.max(1, o.prefetch ?? 3);
   const epochs = o.epochs ?? Infinity;
   const closeMosaic = o.closeMosaic ?? 10;

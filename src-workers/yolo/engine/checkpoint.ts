@@ -12,6 +12,7 @@ import type { DetectionModel } from "../model/detection-model.js";
 import type { ModelEMA } from "../model/ema.js";
 import type { TrainArgs } from "./defaults.js";
 import { trainArgs } from "./defaults.js";
+import type { GradScalerState } from "./grad-scaler.js";
 import type { TrainOptimizer } from "./optimizer.js";
 import { packageVersion, type WeightsMeta } from "../io/weights.js";
 import type { ResultsRow } from "./results.js";
@@ -38,6 +39,7 @@ export interface TrainStateInput {
   readonly ema: ModelEMA;
   readonly optimizer: TrainOptimizer;
   readonly optimizerName: string;
+  readonly scaler: GradScalerState;
   readonly args: TrainArgs;
   readonly progress: TrainProgress;
 }
@@ -50,6 +52,8 @@ export interface LoadedTrainState {
   readonly optimizer: OptimizerStateDict<Record<string, unknown>>;
   readonly optimizerName: string;
   readonly emaUpdates: number;
+  /** The AMP loss scale; null in a state written before it was recorded. */
+  readonly scaler: GradScalerState | null;
   readonly args: TrainArgs;
   readonly progress: TrainProgress;
   readonly modelInfo: { readonly scale: string; readonly nc: number; readonly names: string[] };
@@ -92,6 +96,7 @@ export async function saveTrainState(path: string, s: TrainStateInput): Promise<
       optimizer: packed.metadata.optimizer!,
       optimizerName: s.optimizerName,
       emaUpdates: String(s.ema.updates),
+      scaler: JSON.stringify(s.scaler),
       args: JSON.stringify(s.args),
       progress: JSON.stringify(s.progress),
       model: JSON.stringify({ scale: s.model.scale, nc: s.model.nc, names: s.model.names }),
@@ -137,6 +142,7 @@ export async function loadTrainState(path: string): Promise<LoadedTrainState> {
       optimizer: torch.unpackStateDict(optimTensors, { optimizer: m.optimizer ?? "" }),
       optimizerName: m.optimizerName ?? "",
       emaUpdates: Number(m.emaUpdates),
+      scaler: m.scaler === undefined ? null : (JSON.parse(m.scaler) as GradScalerState),
       args: trainArgs(JSON.parse(m.args ?? "{}") as Record<string, unknown>),
       progress,
       modelInfo: JSON.parse(m.model ?? "{}") as LoadedTrainState["modelInfo"],
@@ -156,7 +162,7 @@ function corrupt(path: string, why: string): DataError {
   );
 }
 
-/** The saved args; `epochs` may be raised to train longer, `device` changed (as Ultralytics' resume). */
+/** The saved args; `epochs` may be raised to train longer, `device` and `data` changed (as Ultralytics' resume). */
 export function resumedArgs(
   saved: TrainArgs,
   given: Readonly<Record<string, unknown>> | undefined,
@@ -164,6 +170,7 @@ export function resumedArgs(
 ): TrainArgs {
   const epochs = given?.epochs;
   if (given?.device !== undefined) saved = trainArgs({ ...saved, device: given.device });
+  if (given?.data !== undefined) saved = trainArgs({ ...saved, data: given.data });
   if (epochs === undefined) return saved;
   if (typeof epochs !== "number" || epochs < saved.epochs)
     throw new RangeError(

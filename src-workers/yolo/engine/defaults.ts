@@ -13,8 +13,14 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 export const TrainArgsSchema = z
   .object({
+    /** The data.yaml trained on (null: batches given directly); a resume reads it from here. */
+    data: z.string().min(1).nullable(),
     epochs: z.number().int().positive(),
-    batch: z.number().int().positive(),
+    /** -1: the largest batch that fits the GPU (autobatch.ts), resolved before training starts. */
+    batch: z
+      .number()
+      .int()
+      .refine((v) => v > 0 || v === -1, "must be a positive whole number, or -1 (auto)"),
     imgsz: z
       .number()
       .int()
@@ -41,6 +47,8 @@ export const TrainArgsSchema = z
     /** "cpu", "cuda" or "cuda:N"; checkDevice says whether CUDA is there. */
     device: z.string().regex(/^(cpu|cuda(:\d+)?)$/, 'expected "cpu", "cuda" or "cuda:N"'),
     val: z.boolean(),
+    /** Mixed precision (float16 autocast + loss scaling) on CUDA; no effect on the CPU. */
+    amp: z.boolean(),
     /** Validation thresholds; conf null means 0.001 during validation, as Ultralytics. */
     conf: frac.nullable(),
     iou: frac,
@@ -65,6 +73,7 @@ export const TrainArgsSchema = z
 export type TrainArgs = z.infer<typeof TrainArgsSchema>;
 
 export const DEFAULT_TRAIN_ARGS: Readonly<TrainArgs> = Object.freeze({
+  data: null,
   epochs: 100,
   batch: 16,
   imgsz: 640,
@@ -88,6 +97,7 @@ export const DEFAULT_TRAIN_ARGS: Readonly<TrainArgs> = Object.freeze({
   workers: 8,
   device: "cpu",
   val: true,
+  amp: true,
   conf: null,
   iou: 0.7,
   max_det: 300,

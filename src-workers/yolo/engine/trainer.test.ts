@@ -168,6 +168,7 @@ describe("Trainer", () => {
       expect(st.args.epochs).toBe(1);
       expect(st.emaUpdates).toBe(2);
       expect(st.optimizerName).toBe("AdamW");
+      expect(st.scaler).toEqual({ scale: 65536, growthTracker: 0 }); // AMP is off on the CPU: untouched
       expect(Object.keys(st.optimizer.state).length).toBeGreaterThan(0);
       st.dispose();
 

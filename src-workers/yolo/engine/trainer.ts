@@ -1,6 +1,7 @@
 /**
  * The training loop, as Ultralytics' BaseTrainer._do_train (8.3.253) for one process: warmup per
  * iteration, optimizer step every `accumulate` batches (grad-norm clip 10), EMA, LR factor per epoch,
+ * mixed precision on CUDA (float16 autocast for the forward, loss in float32, GradScaler),
  * validation of the EMA model, fitness = mAP50-95, last/best checkpoints, patience, events.
  */
 import { mkdir } from "node:fs/promises";
@@ -21,7 +22,9 @@ import {
   type TrainProgress,
 } from "./checkpoint.js";
 import { checkDevice, trainArgs } from "./defaults.js";
+import { GradScaler, optimizerStep } from "./grad-scaler.js";
 import { buildOptimizer } from "./optimizer.js";
+import { plotResults } from "./results-plot.js";
 import { resultsRow, writeArgsYaml, writeResults, type ResultsRow } from "./results.js";
 import { lrLambda, warmupIterations, warmupValues } from "./schedule.js";
 import { validate, type ValidationResult } from "./validator.js";
@@ -32,7 +35,7 @@ export interface TrainerOptions {
   readonly train: BatchSource;
   /** Without one, nothing is validated and best is the last epoch. */
   readonly val?: BatchSource | null;
-  /** Overrides of DEFAULT_TRAIN_ARGS; on resume only `epochs` (to extend) and `device` are read. */
+  /** Overrides of DEFAULT_TRAIN_ARGS; on resume only `epochs` (to extend), `device` and `data` are read. */
   readonly args?: Readonly<Record<string, unknown>>;
   /** Run folder: weights/, results.csv, args.yaml. */
   readonly saveDir: string;
@@ -78,6 +81,7 @@ export class Trainer {
     try {
       const a = state ? resumedArgs(state.args, this.o.args, this.o.resume!) : trainArgs(this.o.args);
       checkDevice(a.device);
+      if (a.batch < 1) throw new RangeError("batch -1 must be resolved (autoBatch) before training");
       if (state) checkModel(model, state.modelInfo, this.o.resume!);
       if (state && state.progress.epoch + 1 >= a.epochs)
         throw new RangeError(
@@ -99,6 +103,8 @@ export class Trainer {
       const nw = warmupIterations(a.warmup_epochs, nb);
       const lossFn = new DetectionLoss({ nc: model.nc, strides: model.stride, gains: a });
       const ema = new ModelEMA(model);
+      const amp = a.amp && a.device.startsWith("cuda");
+      const scaler = new GradScaler({ enabled: amp });
       try {
         let p: TrainProgress = {
           epoch: -1,
@@ -114,6 +120,7 @@ export class Trainer {
           model.loadStateDict(state.model);
           ema.ema.loadStateDict(state.ema);
           ema.updates = state.emaUpdates;
+          if (state.scaler) scaler.loadStateDict(state.scaler);
           opt.loadStateDict(state.optimizer as never);
           const byName = new Map(model.namedParameters());
           torch.tidy(() => {
@@ -160,8 +167,11 @@ export class Trainer {
             try {
               items = torch.tidy(() => {
                 const images = batch.images.toDevice(a.device);
-                const r = lossFn.forward(model.forward(images), batch.targets.toDevice(a.device));
-                r.total.backward();
+                // As torch.autocast: float16 where safe in the forward; the loss runs on float32 outputs.
+                const raw = torch.withAutocast(amp, () => model.forward(images));
+                const preds = amp ? raw.map((t) => t.float()) : raw;
+                const r = lossFn.forward(preds, batch.targets.toDevice(a.device));
+                scaler.scaleLoss(r.total).backward();
                 return r.items.toNumbers() as Loss3;
               });
             } finally {
@@ -172,9 +182,7 @@ export class Trainer {
             i++;
             const stepped = ni - lastOptStep >= accumulate;
             if (stepped) {
-              torch.clipGradNorm(params, 10.0);
-              opt.step();
-              opt.zeroGrad();
+              optimizerStep(params, opt, scaler, 10.0); // skipped on inf/NaN gradients (AMP); EMA updates anyway
               ema.update(model);
               lastOptStep = ni;
             }
@@ -221,12 +229,14 @@ export class Trainer {
           };
           earlyStop = fitness !== null && epoch + 1 - stopper.bestEpoch >= a.patience;
           await writeResults(saveDir, rows);
+          await plotResults(saveDir, rows);
           const meta = weightsMeta(a, model, v?.metrics.resultsDict ?? {}, this.o.source ?? "azaion train");
           await saveTrainState(join(this.weightsDir, "last.state.safetensors"), {
             model,
             ema,
             optimizer: opt,
             optimizerName: built.name,
+            scaler: scaler.stateDict(),
             args: a,
             progress: p,
           });

@@ -18,6 +18,8 @@ export interface ValidateOptions {
   readonly maxDet?: number;
   /** When given, val/box_loss, val/cls_loss, val/dfl_loss are computed too. */
   readonly loss?: DetectionLoss;
+  /** Each batch's images as DetMetrics sees them (confusion matrix, grouped metrics: ValReport.add). */
+  readonly onImages?: (images: readonly EvalImage[]) => void;
   /** Called after each batch (progress). */
   readonly onBatch?: (done: number, total: number) => void;
 }
@@ -69,7 +71,9 @@ export async function validate(
           }),
         );
         if (items) items.forEach((v, i) => (lossSum[i]! += v));
-        for (const im of evalImages(batch, dets)) metrics.add(im);
+        const ims = evalImages(batch, dets);
+        for (const im of ims) metrics.add(im);
+        o.onImages?.(ims);
         batches++;
         images += batch.files.length;
       } finally {

@@ -1,0 +1,36 @@
+/**
+ * One consumer per data root: queue/lock holds the owner's pid. Two consumers would apply the
+ * stream twice, out of step, and race on offset.yaml. A lock whose process is gone (kill -9, power
+ * loss) is taken over.
+ */
+import { mkdir, open, readFile, unlink } from "node:fs/promises";
+import { dirname } from "node:path";
+import { AzaionError } from "../core/errors.js";
+
+export async function lockQueue(file: string): Promise<() => Promise<void>> {
+  await mkdir(dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fh = await open(file, "wx");
+      await fh.writeFile(`${process.pid}\n`);
+      await fh.close();
+      return () => unlink(file).catch(() => undefined);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
+      throw new AzaionError(`another queue consumer (pid ${pid}) holds ${file}`, "E_LOCKED");
+    await unlink(file).catch(() => undefined);
+  }
+  throw new AzaionError(`cannot take the lock ${file}`, "E_LOCKED");
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
