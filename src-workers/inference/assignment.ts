@@ -4,9 +4,8 @@
  * pair is matched only when that is cheaper than leaving both alone, and pairs above the limit never
  * are. That is a maximum-weight matching with weights limit - cost, solved exactly by the Hungarian
  * method (shortest augmenting paths with potentials) on the n x m matrix of cost - limit (0 where no
- * match is allowed), n the smaller side: O(n^2 m). The matching splits over the connected components
- * of the allowed pairs, so each component is solved on its own: boxes overlap few tracks, and a
- * crowded frame (hundreds of boxes) then costs about linear time instead of cubic.
+ * match is allowed), n the smaller side: O(n^2 m). The tracker splits a frame into groups linked by
+ * possible pairs first, so each call here is one small group.
  */
 export interface Assignment {
   /** [row, column] pairs, by row. */
@@ -21,11 +20,7 @@ export function assign(cost: readonly (readonly number[])[], cols: number, limit
     const v = cost[i]![j]!;
     return Number.isFinite(v) && v <= limit ? v - limit : 0;
   };
-  const matches: [number, number][] = [];
-  for (const c of components(rows, cols, gainOf)) {
-    for (const [r, col] of solve(c.rows.length, c.cols.length, (i, j) => gainOf(c.rows[i]!, c.cols[j]!)))
-      matches.push([c.rows[r]!, c.cols[col]!]);
-  }
+  const matches = solve(rows, cols, gainOf);
   matches.sort((a, b) => a[0] - b[0]);
   const rowMatched = new Set(matches.map(([r]) => r));
   const colMatched = new Set(matches.map(([, col]) => col));
@@ -36,38 +31,7 @@ export function assign(cost: readonly (readonly number[])[], cols: number, limit
   };
 }
 
-/** Rows and columns joined by allowed pairs (gain < 0), one group per connected component with a pair. */
-function components(
-  rows: number,
-  cols: number,
-  gain: (i: number, j: number) => number,
-): { rows: number[]; cols: number[] }[] {
-  // Union-find over rows 0..rows-1 and columns rows..rows+cols-1.
-  const parent = Int32Array.from({ length: rows + cols }, (_, k) => k);
-  const find = (k: number): number => {
-    while (parent[k] !== k) k = parent[k] = parent[parent[k]!]!;
-    return k;
-  };
-  const paired = new Uint8Array(rows + cols);
-  for (let i = 0; i < rows; i++)
-    for (let j = 0; j < cols; j++)
-      if (gain(i, j) < 0) {
-        paired[i] = paired[rows + j] = 1;
-        parent[find(i)] = find(rows + j);
-      }
-  const groups = new Map<number, { rows: number[]; cols: number[] }>();
-  for (let k = 0; k < rows + cols; k++) {
-    if (!paired[k]) continue;
-    const root = find(k);
-    let g = groups.get(root);
-    if (!g) groups.set(root, (g = { rows: [], cols: [] }));
-    if (k < rows) g.rows.push(k);
-    else g.cols.push(k - rows);
-  }
-  return [...groups.values()];
-}
-
-/** The exact maximum-weight matching of one dense block; returns [row, column] pairs. */
+/** The exact maximum-weight matching; returns [row, column] pairs. */
 function solve(rows: number, cols: number, gain: (i: number, j: number) => number): [number, number][] {
   // The solver wants no more rows than columns.
   const flip = rows > cols;

@@ -1,10 +1,8 @@
-/**
- * What `infer` was given: one video, or image files and folders of images; and the run folder its
- * results go to (new or empty, never written over).
- */
-import { readdir, stat } from "node:fs/promises";
-import { extname, join, resolve } from "node:path";
-import { AzaionError, UsageError } from "../core/errors.js";
+/** What `infer` was given: one video, or image files and folders of images. */
+import { stat } from "node:fs/promises";
+import { extname, resolve } from "node:path";
+import { UsageError } from "../core/errors.js";
+import { listImageFiles } from "../core/image-files.js";
 import { isImageFile } from "../core/layout.js";
 
 export const VIDEO_EXTENSIONS = [
@@ -56,43 +54,7 @@ export async function resolveSources(paths: readonly string[]): Promise<Sources>
       );
     return { kind: "video", file: abs[0]! };
   }
-  const files: string[] = [];
-  for (const [i, p] of abs.entries()) {
-    if (kinds[i] !== "dir") {
-      files.push(p);
-      continue;
-    }
-    const sub = join(p, "images");
-    const dir = (await stat(sub).catch(() => undefined))?.isDirectory() ? sub : p;
-    const names = (await readdir(dir, { withFileTypes: true }))
-      .filter((e) => e.isFile() && isImageFile(e.name))
-      .map((e) => e.name)
-      .sort();
-    files.push(...names.map((n) => join(dir, n)));
-  }
+  const files = await listImageFiles(abs);
   if (files.length === 0) throw new UsageError(`no images found in ${paths.join(", ")}`);
   return { kind: "images", files };
-}
-
-/** --out must be new or empty; the default is a new timestamped folder under <runs>/infer. */
-export async function freshRunDir(flag: string | undefined, runs: () => string): Promise<string> {
-  if (flag !== undefined) {
-    const out = resolve(flag);
-    const entries = await readdir(out).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === "ENOENT") return [];
-      throw new UsageError(`--out ${flag}: ${e.message}`);
-    });
-    if (entries.length > 0)
-      throw new AzaionError(
-        `${out} is not empty; give --out a new folder so no results are written over`,
-        "E_OVERWRITE",
-      );
-    return out;
-  }
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-  const base = join(runs(), "infer", stamp);
-  for (let k = 1; ; k++) {
-    const dir = k === 1 ? base : `${base}-${k}`;
-    if ((await stat(dir).catch(() => undefined)) === undefined) return dir;
-  }
 }

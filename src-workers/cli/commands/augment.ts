@@ -11,6 +11,7 @@ import { openRunner } from "../../augment/pool.js";
 import { AugmentService, type AugmentEvent } from "../../augment/service.js";
 import { augmentPaths } from "../../augment/state.js";
 import type { CliContext } from "../context.js";
+import { wholeOption } from "../options.js";
 import type { ProgressBar } from "../progress.js";
 
 interface AugmentFlags {
@@ -68,10 +69,14 @@ export function registerAugment(program: Command, ctx: CliContext): void {
       if (flags.once && flags.watch) throw new UsageError("choose one of --once and --watch");
       const watch = flags.watch === true;
       const workers =
-        flags.workers === undefined ? availableParallelism() : whole("--workers", flags.workers, 1, 1024);
-      const seed = flags.seed === undefined ? 0 : whole("--seed", flags.seed, 0, 2 ** 32 - 1);
+        flags.workers === undefined
+          ? availableParallelism()
+          : wholeOption("--workers", flags.workers, 1, 1024);
+      const seed = flags.seed === undefined ? 0 : wholeOption("--seed", flags.seed, 0, 2 ** 32 - 1);
       const rescanSeconds =
-        flags.rescanSeconds === undefined ? 30 : whole("--rescan-seconds", flags.rescanSeconds, 1, 86_400);
+        flags.rescanSeconds === undefined
+          ? 30
+          : wholeOption("--rescan-seconds", flags.rescanSeconds, 1, 86_400);
       if (flags.rescanSeconds !== undefined && !watch) throw new UsageError("--rescan-seconds needs --watch");
       const layout =
         flags.source === undefined || flags.out === undefined ? dataRootLayout(ctx.config().root) : undefined;
@@ -167,11 +172,4 @@ class AugmentLog {
   finish(): void {
     this.bar?.finish();
   }
-}
-
-function whole(flag: string, text: string, min: number, max: number): number {
-  const v = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(v) || v < min || v > max)
-    throw new UsageError(`${flag}: expected a whole number from ${min} to ${max}, got "${text}"`);
-  return v;
 }

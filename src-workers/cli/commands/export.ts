@@ -8,6 +8,7 @@ import { RKNN_PLATFORMS, type RknnPlatform } from "../../export/rknn.js";
 import { runExport, type ExportEvents } from "../../export/run-export.js";
 import { modelStoreFromConfig } from "../../platform/connect.js";
 import type { CliContext } from "../context.js";
+import { numberOption, wholeOption } from "../options.js";
 import { stageBars } from "../transfer-progress.js";
 import type { ProgressBar } from "../progress.js";
 
@@ -88,15 +89,15 @@ export function registerExport(program: Command, ctx: CliContext): void {
       const plan = planExport({
         weights,
         format: f.format as ExportFormat,
-        imgsz: whole("--imgsz", f.imgsz, 32, 8192),
-        ...(f.batch === undefined ? {} : { batch: whole("--batch", f.batch, 1, 1024) }),
+        imgsz: wholeOption("--imgsz", f.imgsz, 32, 8192),
+        ...(f.batch === undefined ? {} : { batch: wholeOption("--batch", f.batch, 1, 1024) }),
         ...(f.nms ? { nms: true } : f.raw ? { nms: false } : {}),
-        conf: num("--conf", f.conf, 0, 1),
-        iou: num("--iou", f.iou, 0, 1),
-        maxDet: whole("--max-det", f.maxDet, 1, 100_000),
+        conf: numberOption("--conf", f.conf, 0, 1),
+        iou: numberOption("--iou", f.iou, 0, 1),
+        maxDet: wholeOption("--max-det", f.maxDet, 1, 100_000),
         ...(precision === undefined ? {} : { precision }),
         ...(f.data === undefined ? {} : { data: f.data }),
-        calibImages: whole("--calib-images", f.calibImages, 1, 100_000),
+        calibImages: wholeOption("--calib-images", f.calibImages, 1, 100_000),
         platform: f.platform as RknnPlatform,
         ...(f.out === undefined ? {} : { out: f.out }),
         force: f.force === true,
@@ -183,17 +184,4 @@ function uploadName(output: string): string {
   const parts = output.split(sep);
   const i = parts.lastIndexOf("exports");
   return i >= 1 ? `${parts[i - 1]}-${stem}` : stem;
-}
-
-function num(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text.trim());
-  if (text.trim() === "" || !Number.isFinite(n) || n < min || n > max)
-    throw new UsageError(`${flag} ${text}: expected a number from ${min} to ${max}`);
-  return n;
-}
-
-function whole(flag: string, text: string, min: number, max: number): number {
-  const n = num(flag, text, min, max);
-  if (!Number.isInteger(n)) throw new UsageError(`${flag} ${text}: expected a whole number`);
-  return n;
 }

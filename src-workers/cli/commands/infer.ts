@@ -7,6 +7,7 @@ import { UsageError } from "../../core/errors.js";
 import { dataRootLayout } from "../../core/layout.js";
 import { zodIssuesToText } from "../../core/zod-text.js";
 import type { CliContext } from "../context.js";
+import { freshRunDir } from "../../core/run-dir.js";
 
 const number = (min: number, max: number, what = "a number") =>
   z
@@ -103,13 +104,13 @@ export function registerInfer(program: Command, ctx: CliContext): void {
         throw new UsageError(`${flag} ${shown}${text.replace(`${key}: `, "")}`);
       }
       const f = parsed.data;
-      const { resolveSources, freshRunDir } = await import("../../inference/sources.js");
+      const { resolveSources } = await import("../../inference/sources.js");
       const src = await resolveSources(sources);
       const modelPath = resolve(model);
       if (!existsSync(modelPath)) throw new UsageError(`${modelPath} does not exist`);
       const cfg = ctx.config();
       const tools = toolsFrom(f.ffmpeg, cfg.inference);
-      const out = await freshRunDir(f.out, () => dataRootLayout(cfg.root).runs);
+      const out = await freshRunDir(f.out, () => dataRootLayout(cfg.root).runs, "infer");
       const { runInfer } = await import("../../inference/run-infer.js");
       const log = ctx.problemLog();
       await runInfer(

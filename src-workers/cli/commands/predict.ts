@@ -1,13 +1,15 @@
 /** `azaion predict`: run a detector on images and write labels, JSON lines and drawn images. */
-import { readdir, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
-import { AzaionError, UsageError } from "../../core/errors.js";
-import { dataRootLayout, isImageFile } from "../../core/layout.js";
+import { UsageError } from "../../core/errors.js";
+import { dataRootLayout } from "../../core/layout.js";
 import { Predictor, type Detector } from "../../yolo/predict/predictor.js";
 import { classStyles } from "../../yolo/predict/styles.js";
 import { PredictionWriter } from "../../yolo/predict/writers.js";
 import type { CliContext } from "../context.js";
+import { numberOption, wholeOption } from "../options.js";
+import { freshRunDir } from "../../core/run-dir.js";
+import { listImageFiles } from "../../core/image-files.js";
 
 interface PredictFlags {
   readonly imgsz?: string;
@@ -76,11 +78,11 @@ export function registerPredict(program: Command, ctx: CliContext, load: ModelLo
         "  azaion predict runs/train/exp/weights/best.safetensors ~/azaion/data/images --save-txt --conf 0.4",
     )
     .action(async (weights: string, sources: string[], f: PredictFlags) => {
-      const conf = num("--conf", f.conf, 0, 1);
-      const iou = num("--iou", f.iou, 0, 1);
-      const maxDet = whole("--max-det", f.maxDet, 1, 100_000);
-      const batch = whole("--batch", f.batch, 1, 1024);
-      const imgszFlag = f.imgsz === undefined ? undefined : whole("--imgsz", f.imgsz, 32, 8192);
+      const conf = numberOption("--conf", f.conf, 0, 1);
+      const iou = numberOption("--iou", f.iou, 0, 1);
+      const maxDet = wholeOption("--max-det", f.maxDet, 1, 100_000);
+      const batch = wholeOption("--batch", f.batch, 1, 1024);
+      const imgszFlag = f.imgsz === undefined ? undefined : wholeOption("--imgsz", f.imgsz, 32, 8192);
       const anySave = f.saveTxt || f.saveJson || f.saveImg;
       const save = {
         txt: f.saveTxt === true || (f.saveConf === true && !anySave),
@@ -88,9 +90,9 @@ export function registerPredict(program: Command, ctx: CliContext, load: ModelLo
         json: f.saveJson === true || !anySave,
         img: f.saveImg === true || !anySave,
       };
-      const files = await listImages(sources.map((s) => resolve(s)));
+      const files = await listImageFiles(sources.map((s) => resolve(s)));
       if (files.length === 0) throw new UsageError(`no images found in ${sources.join(", ")}`);
-      const out = await freshOutDir(f.out, () => dataRootLayout(ctx.config().root).runs);
+      const out = await freshRunDir(f.out, () => dataRootLayout(ctx.config().root).runs, "predict");
 
       const model = await load(resolve(weights), f.fuse);
       try {
@@ -126,61 +128,4 @@ export function registerPredict(program: Command, ctx: CliContext, load: ModelLo
         model.dispose();
       }
     });
-}
-
-function num(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text.trim());
-  if (text.trim() === "" || !Number.isFinite(n) || n < min || n > max)
-    throw new UsageError(`${flag} ${text}: expected a number from ${min} to ${max}`);
-  return n;
-}
-
-function whole(flag: string, text: string, min: number, max: number): number {
-  const n = num(flag, text, min, max);
-  if (!Number.isInteger(n)) throw new UsageError(`${flag} ${text}: expected a whole number`);
-  return n;
-}
-
-/** Files as given, folders as their image files (sorted); a folder with images/ inside reads that. */
-async function listImages(paths: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const p of paths) {
-    const st = await stat(p).catch(() => undefined);
-    if (!st) throw new UsageError(`${p} does not exist`);
-    if (!st.isDirectory()) {
-      files.push(p);
-      continue;
-    }
-    const sub = join(p, "images");
-    const dir = (await stat(sub).catch(() => undefined))?.isDirectory() ? sub : p;
-    const names = (await readdir(dir, { withFileTypes: true }))
-      .filter((e) => e.isFile() && isImageFile(e.name))
-      .map((e) => e.name)
-      .sort();
-    files.push(...names.map((n) => join(dir, n)));
-  }
-  return files;
-}
-
-/** --out must be new or empty; the default is a new timestamped folder under runs/predict. */
-async function freshOutDir(flag: string | undefined, runs: () => string): Promise<string> {
-  if (flag !== undefined) {
-    const out = resolve(flag);
-    const entries = await readdir(out).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === "ENOENT") return [];
-      throw new UsageError(`--out ${flag}: ${e.message}`);
-    });
-    if (entries.length > 0)
-      throw new AzaionError(
-        `${out} is not empty; give --out a new folder so no results are written over`,
-        "E_OVERWRITE",
-      );
-    return out;
-  }
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-  const base = join(runs(), "predict", stamp);
-  for (let k = 1; ; k++) {
-    const dir = k === 1 ? base : `${base}-${k}`;
-    if ((await stat(dir).catch(() => undefined)) === undefined) return dir;
-  }
 }
