@@ -120,6 +120,26 @@ describe("azaion train without --data", () => {
   });
 });
 
+describe("azaion train --cache", () => {
+  it("gives the same results as decoding every image each time; auto caches a small set", async () => {
+    const data = await colourDataset(join(root, "colours-cache"));
+    const args = (name: string) => ["--root", root, "train", "--data", data, ...tiny, "--batch", "2", "--epochs", "2", "--seed", "5", "--name", name]; // prettier-ignore
+    const plain = await azaion([...args("plain"), "--cache", "false"], { env });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toMatch(/image cache: off/);
+    const cached = await azaion(args("cached"), { env });
+    expect(cached.code, cached.stderr).toBe(0);
+    expect(cached.stderr).toMatch(
+      /image cache: on \(auto: 12 images, 0 MB in 1 loader thread, within a quarter/,
+    );
+    expect(await readFile(join(root, "runs", "cached", "args.yaml"), "utf8")).toMatch(/^cache: auto$/m);
+    const bad = await azaion([...args("bad"), "--cache", "disk"], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--cache disk: expected true \(or ram\), false or auto/);
+    expect(await results(join(root, "runs", "cached"))).toEqual(await results(join(root, "runs", "plain")));
+  });
+});
+
 describe("azaion train --resume after kill -9", () => {
   it("continues to the same results.csv and weights as an uninterrupted run", async () => {
     const data = await colourDataset(join(root, "colours"));

@@ -5,12 +5,14 @@
  * and at the end the validation of best: tables, confusion matrix, PR/F1 curves.
  */
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { extname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { DataError, UsageError } from "../../core/errors.js";
 import { dataRootLayout } from "../../core/layout.js";
 import * as torch from "../../torch/index.js";
 import type { Tensor } from "../../torch/index.js";
+import { decideCache, type CacheMode } from "../../yolo/data/cache-budget.js";
 import { createLoader } from "../../yolo/data/loader.js";
 import { autoBatch } from "../../yolo/engine/autobatch.js";
 import { Callbacks } from "../../yolo/engine/callbacks.js";
@@ -44,6 +46,7 @@ interface TrainFlags {
   readonly threads?: string;
   readonly device?: string;
   readonly amp?: string;
+  readonly cache?: string;
 }
 
 /** Pretrained tensors whose shapes fit the model (Ultralytics' intersect_dicts): a new head keeps its init. */
@@ -60,6 +63,15 @@ function transfer(model: DetectionModel, sd: Map<string, Tensor>): { loaded: num
   model.loadStateDict(fit, { strict: false });
   for (const t of sd.values()) t.dispose();
   return { loaded: fit.size, skipped };
+}
+
+function cacheMode(text: string | undefined): CacheMode | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim().toLowerCase();
+  if (t === "auto") return "auto";
+  if (t === "true" || t === "ram") return true;
+  if (t === "false") return false;
+  throw new UsageError(`--cache ${text}: expected true (or ram), false or auto`);
 }
 
 interface Plan {
@@ -85,6 +97,7 @@ async function plan(f: TrainFlags, saveDir: string, ctx: CliContext): Promise<Pl
     seed: num("--seed", f.seed),
     device: f.device,
     amp,
+    cache: cacheMode(f.cache),
   };
   if (f.resume) {
     if (!existsSync(statePath)) throw new UsageError(`--resume: ${statePath} does not exist`);
@@ -92,7 +105,10 @@ async function plan(f: TrainFlags, saveDir: string, ctx: CliContext): Promise<Pl
     const saved = { args: st.args, info: st.modelInfo };
     st.dispose();
     const change = Object.fromEntries(
-      Object.entries({ epochs: given.epochs, device: given.device }).filter(([, v]) => v !== undefined),
+      // The cache changes no pixel, so a resumed run may turn it on or off.
+      Object.entries({ epochs: given.epochs, device: given.device, cache: given.cache }).filter(
+        ([, v]) => v !== undefined,
+      ),
     );
     let data = saved.args.data;
     if (f.data !== undefined) {
@@ -148,6 +164,11 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option("--threads <n>", "CPU threads for libtorch")
     .option("--device <name>", "cpu, cuda or cuda:N (default cpu; with --resume: the run's device)")
     .option("--amp <bool>", "mixed precision on CUDA: true|false (default true; no effect on the CPU)")
+    .option(
+      "--cache <mode>",
+      "keep decoded, resized images in RAM (each loader thread its own copy; the same results, faster " +
+        "epochs): true|false|auto (default auto: when they fit a quarter of the available memory)",
+    )
     .action(async (f: TrainFlags) => {
       const threads = num("--threads", f.threads);
       if (threads !== undefined) torch.setNumThreads(threads);
@@ -177,13 +198,17 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       const model = new DetectionModel({ scale: p.model.scale, nc, names });
       const hyp = { mosaic: run.mosaic, degrees: run.degrees, translate: run.translate, scale: run.scale, shear: run.shear,
         hsvH: run.hsv_h, hsvS: run.hsv_s, hsvV: run.hsv_v, fliplr: run.fliplr, flipud: run.flipud }; // prettier-ignore
+      const cache = decideCache(run.cache, { train: trainDs.items, val: valDs.items, imgsz: run.imgsz,
+        threads: Math.min(run.workers, availableParallelism(), run.batch) }); // prettier-ignore
+      ctx.info(`image cache: ${cache.reason}`);
       const train = createLoader(trainDs, { imgsz: run.imgsz, batch: run.batch, train: true, seed: run.seed,
-        epochs: run.epochs, closeMosaic: run.close_mosaic, hyp, workers: run.workers }); // prettier-ignore
+        epochs: run.epochs, closeMosaic: run.close_mosaic, hyp, workers: run.workers, cache: cache.cache }); // prettier-ignore
       const val = createLoader(valDs, {
         imgsz: run.imgsz,
         batch: run.batch * 2,
         train: false,
         workers: run.workers,
+        cache: cache.cache,
       });
       try {
         if (f.weights !== undefined && !p.resume) {

@@ -44,6 +44,11 @@ export const TrainArgsSchema = z
     seed: z.number().int().min(0),
     deterministic: z.boolean(),
     workers: z.number().int().min(0),
+    /**
+     * Keep decoded, resized images in RAM (each loader thread its own): the same pixels, fewer decodes.
+     * "auto": when they fit a quarter of the available memory (data/cache-budget.ts).
+     */
+    cache: z.union([z.boolean(), z.literal("auto")]),
     /** "cpu", "cuda" or "cuda:N"; checkDevice says whether CUDA is there. */
     device: z.string().regex(/^(cpu|cuda(:\d+)?)$/, 'expected "cpu", "cuda" or "cuda:N"'),
     val: z.boolean(),
@@ -95,6 +100,7 @@ export const DEFAULT_TRAIN_ARGS: Readonly<TrainArgs> = Object.freeze({
   seed: 0,
   deterministic: true,
   workers: 8,
+  cache: "auto",
   device: "cpu",
   val: true,
   amp: true,
