@@ -1,5 +1,5 @@
 // Video inference speed, against the built dist/ (npm run build first):
-//   node bench/infer.bench.mjs [frames=200] [stride=4]     env BENCH_ROUNDS (2)
+//   node bench/infer.bench.mjs [frames=200] [stride=4]     env BENCH_ROUNDS (2), BENCH_ORT_THREADS (0: ORT default)
 // yolo11n (tests/data/yolo11/yolo11n-nc80.pt) exported to ONNX at 640 px (raw output, NMS here), on a
 // generated 1280x720 H.264 video (a synthetic aerial scene panning, 25 fps), CPU. Ours: the whole
 // `infer` pipeline (ffmpeg decode with the select filter, letterbox, ONNX Runtime in its thread,
@@ -127,7 +127,11 @@ try {
 
 /** Ours: the infer pipeline end to end (session opening excluded, as the predictor's model is loaded). */
 async function ours(model, info, dir, track) {
-  const onnx = await OnnxDetector.open(model, { device: "cpu", batch: BATCH });
+  const onnx = await OnnxDetector.open(model, {
+    device: "cpu",
+    batch: BATCH,
+    threads: Number(process.env.BENCH_ORT_THREADS ?? 0),
+  });
   const out = await RunOutputs.create(dir);
   try {
     return await inferVideo(onnx, info, out, {

@@ -188,8 +188,13 @@ try {
   const hyp = { mosaic: a.mosaic, degrees: a.degrees, translate: a.translate, scale: a.scale, shear: a.shear,
     hsvH: a.hsv_h, hsvS: a.hsv_s, hsvV: a.hsv_v, fliplr: a.fliplr, flipud: a.flipud }; // prettier-ignore
   // As azaion train: threads as the loader caps them, the cache decided by the same rule.
-  const threads = Math.min(a.workers, availableParallelism(), BATCH);
-  const cache = decideCache(a.cache, { train: trainDs.items, val: valDs.items, imgsz: IMGSZ, threads });
+  const loaderThreads = Math.min(a.workers, availableParallelism(), BATCH);
+  const cache = decideCache(a.cache, {
+    train: trainDs.items,
+    val: valDs.items,
+    imgsz: IMGSZ,
+    threads: loaderThreads,
+  });
   line("image cache", cache.reason);
   const train = createLoader(trainDs, { imgsz: IMGSZ, batch: BATCH, train: true, seed: a.seed, epochs, closeMosaic: a.close_mosaic, hyp, workers: a.workers, cache: cache.cache }); // prettier-ignore
   const val = createLoader(valDs, { imgsz: IMGSZ, batch: BATCH * 2, train: false, workers: a.workers, cache: cache.cache }); // prettier-ignore
