@@ -3,7 +3,7 @@
  * process it, or remove its outputs (source deleted). Decided from file sizes and times only, so
  * a rescan of a large, finished set costs a directory listing and a stat per file.
  */
-import { open, readdir, unlink } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { AzaionError } from "../core/errors.js";
 import { isImageFile, stemOf, type ImageLabelDirs } from "../core/layout.js";
@@ -94,37 +94,4 @@ export async function decide(stem: string, names: readonly string[], ctx: Decide
     kind: "job",
     job: { stem, imagePath: join(ctx.dirs.images, image), labelPath, seed: ctx.seed, doneHash },
   };
-}
-
-/**
- * One service per output folder: .augment/lock holds the owner's pid. A lock whose process is gone
- * (kill -9, power loss) is taken over.
- */
-export async function acquireLock(file: string): Promise<() => Promise<void>> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fh = await open(file, "wx");
-      await fh.writeFile(`${process.pid}\n`);
-      await fh.close();
-      return () => unlink(file).catch(() => undefined);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
-    const fh = await open(file, "r").catch(() => undefined);
-    const pid = fh ? Number((await fh.readFile("utf8")).trim()) : NaN;
-    await fh?.close();
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
-      throw new AzaionError(`another augment service (pid ${pid}) is using ${file}`, "E_LOCKED");
-    await unlink(file).catch(() => undefined);
-  }
-  throw new AzaionError(`cannot take the lock ${file}`, "E_LOCKED");
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -9,7 +9,8 @@ import { imageLabelDirs, type ImageLabelDirs } from "../core/layout.js";
 import type { SourceRunner } from "./pool.js";
 import type { SourceJob, SourceResult } from "./processor.js";
 import { Quarantine } from "./quarantine.js";
-import { acquireLock, decide, listSources, type Decision, type SourceListing } from "./scan.js";
+import { acquirePidLock } from "../core/pid-lock.js";
+import { decide, listSources, type Decision, type SourceListing } from "./scan.js";
 import {
   augmentPaths,
   deleteRecord,
@@ -82,7 +83,7 @@ export class AugmentService {
   /** Run (one pass, or until stop() in watch mode); resolves with the final status. */
   async run(): Promise<AugmentStatus> {
     await mkdir(this.paths.state, { recursive: true });
-    const release = await acquireLock(this.paths.lock);
+    const release = await acquirePidLock(this.paths.lock, "another augment service");
     let watcher: SourceWatcher | undefined;
     let timer: NodeJS.Timeout | undefined;
     try {

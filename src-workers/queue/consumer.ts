@@ -30,7 +30,7 @@ import { BrokerError, connectBroker, describeBroker, destroyClient, type BrokerO
 import { DirSync, sweepTemporaries } from "./durable.js";
 import { checkImage } from "./image-check.js";
 import { backoff, watchLiveness } from "./liveness.js";
-import { lockQueue } from "./lock.js";
+import { acquirePidLock } from "../core/pid-lock.js";
 import { decodeAnnotation, type AnnotationStatus } from "./message.js";
 import { readOffset, writeOffset } from "./offset.js";
 import { quarantineCount, quarantineMessage } from "./quarantine.js";
@@ -124,7 +124,7 @@ export class AnnotationConsumer {
    */
   async start(): Promise<void> {
     const { broker } = this.opts;
-    this.release = await lockQueue(this.paths.lock);
+    this.release = await acquirePidLock(this.paths.lock, "another queue consumer");
     try {
       const stored = await readOffset(this.paths.offset, broker.stream);
       this.committed = stored?.offset ?? -1;

@@ -1,13 +1,13 @@
 /**
- * One consumer per data root: queue/lock holds the owner's pid. Two consumers would apply the
- * stream twice, out of step, and race on offset.yaml. A lock whose process is gone (kill -9, power
- * loss) is taken over.
+ * One service per folder: a lock file holding the owner's pid, created exclusively. A lock whose
+ * process is gone (kill -9, power loss) is taken over; a live owner is named in the error.
  */
 import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
-import { AzaionError } from "../core/errors.js";
+import { AzaionError } from "./errors.js";
 
-export async function lockQueue(file: string): Promise<() => Promise<void>> {
+/** Take `file` for this process; `owner` says what holds it ("another queue consumer"). Returns the release. */
+export async function acquirePidLock(file: string, owner: string): Promise<() => Promise<void>> {
   await mkdir(dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -20,7 +20,7 @@ export async function lockQueue(file: string): Promise<() => Promise<void>> {
     }
     const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
-      throw new AzaionError(`another queue consumer (pid ${pid}) holds ${file}`, "E_LOCKED");
+      throw new AzaionError(`${owner} (pid ${pid}) holds ${file}`, "E_LOCKED");
     await unlink(file).catch(() => undefined);
   }
   throw new AzaionError(`cannot take the lock ${file}`, "E_LOCKED");
