@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BOX, makeJpeg, putSource } from "../src-workers/augment/test-support.js";
 import { azaion, repoRoot } from "./support/cli.js";
 
@@ -13,6 +13,9 @@ let src: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "azaion-cli-augment-"));
   src = join(dir, "data");
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 const ls = async (d: string) => (existsSync(d) ? (await readdir(d)).sort() : []);

@@ -1,12 +1,15 @@
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { azaion } from "./support/cli.js";
 
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "azaion-cli-convert-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 async function put(rel: string, text: string): Promise<string> {

@@ -5,13 +5,13 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, writeFile, mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { pack } from "msgpackr";
 import sharp from "sharp";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { makeJpeg } from "../src-workers/augment/test-support.js";
 import { classCatalog } from "../src-workers/core/classes.js";
 import { connectBroker, destroyClient, type BrokerOptions } from "../src-workers/queue/broker.js";
@@ -44,12 +44,17 @@ function noiseJpeg(seed: number, side: number): Promise<Buffer> {
 }
 let streamNo = 0;
 const children: ReturnType<typeof spawn>[] = [];
+const roots: string[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
+});
+afterAll(async () => {
+  for (const r of roots.splice(0)) await rm(r, { recursive: true, force: true });
 });
 
 async function fresh(): Promise<{ root: string; stream: string; env: NodeJS.ProcessEnv }> {
   const root = await mkdtemp(join(tmpdir(), "azaion-cli-queue-"));
+  roots.push(root);
   const stream = `test-${process.pid}-${++streamNo}`;
   return {
     root,

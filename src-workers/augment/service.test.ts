@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { inProcessRunner } from "./pool.js";
 import { AugmentService, type AugmentEvent } from "./service.js";
 import { augmentPaths } from "./state.js";
@@ -15,6 +15,9 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "azaion-augment-"));
   src = join(dir, "data");
   out = join(dir, "data-processed");
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 async function pass(seed = 0, events: AugmentEvent[] = []) {

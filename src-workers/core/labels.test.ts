@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { classCatalog } from "./classes.js";
 import { formatLabels, parseLabels, readLabelFile, writeLabelFile } from "./labels.js";
 
@@ -78,11 +78,14 @@ describe("YOLO labels", () => {
 
   it("reports a label file that is not UTF-8", async () => {
     const dir = await mkdtemp(join(tmpdir(), "azaion-labels-"));
-    afterAll(() => rm(dir, { recursive: true, force: true }));
-    const file = join(dir, "bad.txt");
-    await writeFile(file, Buffer.from([0x30, 0x20, 0xff, 0xfe, 0x0a]));
-    const r = await readLabelFile(file, catalog);
-    expect(r.problems[0]!.message).toMatch(/not UTF-8/);
-    expect(await readFile(file)).toHaveLength(5); // input untouched
+    try {
+      const file = join(dir, "bad.txt");
+      await writeFile(file, Buffer.from([0x30, 0x20, 0xff, 0xfe, 0x0a]));
+      const r = await readLabelFile(file, catalog);
+      expect(r.problems[0]!.message).toMatch(/not UTF-8/);
+      expect(await readFile(file)).toHaveLength(5); // input untouched
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

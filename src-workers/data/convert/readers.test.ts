@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { classCatalog } from "../../core/classes.js";
 import { ProblemLog } from "../../core/problems.js";
 import { readCoco } from "./read-coco.js";
@@ -16,6 +16,9 @@ const EXPECTED = "1 0.200000 0.250000 0.200000 0.300000";
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "azaion-convert-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 async function put(rel: string, text: string): Promise<string> {

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { classCatalog } from "../../core/classes.js";
 import { OverwriteError, UsageError } from "../../core/errors.js";
 import { ProblemLog } from "../../core/problems.js";
@@ -12,6 +12,9 @@ import { runConvert, type ConvertOptions } from "./run.js";
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "azaion-convert-run-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 async function put(rel: string, data: string | Buffer): Promise<string> {
