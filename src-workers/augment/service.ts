@@ -20,7 +20,8 @@ import {
   type SourceRecord,
 } from "./state.js";
 import { JobQueue } from "./jobs.js";
-import { errorEntry, initialStatus, StatusWriter, type AugmentStatus } from "./status.js";
+import type { StatusFile } from "../core/status-file.js";
+import { errorEntry, initialStatus, statusWriter, type AugmentStatus } from "./status.js";
 import { SourceWatcher } from "./watch.js";
 
 export interface AugmentServiceOptions {
@@ -47,7 +48,7 @@ export type AugmentEvent =
 export class AugmentService {
   private readonly dirs: ImageLabelDirs;
   private readonly paths: AugmentPaths;
-  private readonly writer: StatusWriter;
+  private readonly writer: StatusFile<AugmentStatus>;
   private records = new Map<string, SourceRecord>();
   private quarantine!: Quarantine;
   private known: SourceListing = new Map();
@@ -61,12 +62,12 @@ export class AugmentService {
     this.paths = augmentPaths(opts.out);
     const { mode, seed, source, out } = opts;
     const status = initialStatus({ mode, seed, source, out, workers: opts.runner.slots });
-    this.writer = new StatusWriter(this.paths.status, status);
+    this.writer = statusWriter(this.paths.status, status);
     this.queue = new JobQueue(opts.runner.slots, (job) => this.runJob(job));
   }
 
   get status(): Readonly<AugmentStatus> {
-    return { ...this.writer.status, imagesPerSecond: this.writer.imagesPerSecond() };
+    return { ...this.writer.status, imagesPerSecond: this.writer.perSecond() };
   }
 
   get quarantined(): Quarantine {
@@ -230,7 +231,7 @@ export class AugmentService {
     if (result.kind === "done" || result.kind === "unchanged") {
       this.records.set(stem, result.record);
       this.quarantine.remove(stem);
-      if (result.kind === "done") this.writer.processedOne();
+      if (result.kind === "done") this.writer.countDone();
       this.writer.update(
         result.kind === "done" ? { processed: s.processed + 1 } : { skipped: s.skipped + 1 },
       );

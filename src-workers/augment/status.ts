@@ -2,7 +2,7 @@
  * .augment/status.json: what the UI shows about the running service. Written atomically (readers
  * never see half a file) and at most once a second, plus at every change of state.
  */
-import { writeFileAtomic } from "../core/labels.js";
+import { StatusFile } from "../core/status-file.js";
 
 export type ServiceState =
   "starting" | "scanning" | "processing" | "idle" | "stopping" | "stopped" | "failed";
@@ -31,12 +31,10 @@ export interface AugmentStatus {
   quarantined: number;
   queue: number;
   inFlight: number;
-  /** Processed sources per second over the last WINDOW_S seconds. */
+  /** Processed sources per second over the last RATE_WINDOW_S seconds (core/status-file.ts). */
   imagesPerSecond: number;
   lastError: { file: string; reason: string; time: string } | null;
 }
-
-const WINDOW_S = 30;
 
 /** The status of a service that has not started work yet. */
 export function initialStatus(
@@ -62,53 +60,7 @@ export function errorEntry(file: string, reason: string): AugmentStatus["lastErr
   return { file, reason, time: new Date().toISOString() };
 }
 
-export class StatusWriter {
-  private last = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
-  private readonly doneTimes: number[] = [];
-
-  constructor(
-    private readonly file: string,
-    readonly status: AugmentStatus,
-    private readonly minIntervalMs = 1000,
-  ) {}
-
-  /** Count one processed source for the throughput figure. */
-  processedOne(): void {
-    this.doneTimes.push(Date.now());
-  }
-
-  imagesPerSecond(): number {
-    const now = Date.now();
-    while (this.doneTimes.length > 0 && now - this.doneTimes[0]! > WINDOW_S * 1000) this.doneTimes.shift();
-    if (this.doneTimes.length === 0) return 0;
-    const span = Math.min(WINDOW_S, Math.max(1, (now - Date.parse(this.status.startedAt)) / 1000));
-    return this.doneTimes.length / span;
-  }
-
-  /** Apply changes; write now when the state changed or `force`, else within minIntervalMs. */
-  update(patch: Partial<AugmentStatus>, force = false): void {
-    const stateChanged = patch.state !== undefined && patch.state !== this.status.state;
-    Object.assign(this.status, patch);
-    if (force || stateChanged || Date.now() - this.last >= this.minIntervalMs) {
-      void this.flush();
-    } else if (this.timer === undefined) {
-      this.timer = setTimeout(() => void this.flush(), this.minIntervalMs);
-      this.timer.unref();
-    }
-  }
-
-  /** Write the current status (serialised: a later write never lands before an earlier one). */
-  flush(): Promise<void> {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.last = Date.now();
-    this.status.updatedAt = new Date().toISOString();
-    this.status.imagesPerSecond = Math.round(this.imagesPerSecond() * 100) / 100;
-    const text = `${JSON.stringify(this.status, null, 2)}\n`;
-    // A status write that fails (disk full) must not stop the service; the next one may succeed.
-    this.writing = this.writing.then(() => writeFileAtomic(this.file, text)).catch(() => undefined);
-    return this.writing;
-  }
+/** status.json of the augmentation service; the rate is processed sources per second. */
+export function statusWriter(file: string, status: AugmentStatus): StatusFile<AugmentStatus> {
+  return new StatusFile(file, status, (st, rate) => (st.imagesPerSecond = rate));
 }

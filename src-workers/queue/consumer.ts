@@ -115,7 +115,7 @@ export class AnnotationConsumer {
   }
 
   get status(): Readonly<QueueStatus> {
-    return { ...this.writer.status, messagesPerSecond: this.writer.messagesPerSecond() };
+    return { ...this.writer.status, messagesPerSecond: this.writer.perSecond() };
   }
 
   /**
@@ -272,7 +272,7 @@ export class AnnotationConsumer {
   private async applied(offset: number): Promise<void> {
     if (this.pending.count === 0) this.pending.since = Date.now();
     this.pending = { ...this.pending, offset, count: this.pending.count + 1 };
-    this.writer.doneOne();
+    this.writer.countDone();
     if (this.pending.count >= COMMIT_EVERY || Date.now() - this.pending.since >= COMMIT_AFTER_MS) {
       await this.commitPending();
       return;
