@@ -6,6 +6,7 @@
  * The arithmetic is float32 at each step, as torchvision's CPU kernel, so borderline overlaps
  * fall the same way.
  */
+import { NMS_DEFAULTS } from "../yolo/predict/nms-defaults.js";
 
 export interface PlainNmsOptions {
   readonly conf?: number;
@@ -22,15 +23,8 @@ export interface DetectionRows {
   readonly count: number;
 }
 
-/** The libtorch predictor's defaults (yolo/predict/nms.ts NMS_DEFAULTS; a test keeps them equal). */
-export const PLAIN_NMS_DEFAULTS = {
-  conf: 0.25,
-  iou: 0.7,
-  agnostic: false,
-  maxDet: 300,
-  maxNms: 30000,
-  maxWh: 7680,
-};
+/** The predictor's defaults, one label per anchor (the only mode here). */
+export const PLAIN_NMS_DEFAULTS = (({ multiLabel: _, ...rest }) => rest)(NMS_DEFAULTS);
 
 const f = Math.fround;
 

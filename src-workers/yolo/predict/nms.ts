@@ -7,6 +7,7 @@
 import * as torch from "../../torch/index.js";
 import type { Tensor } from "../../torch/index.js";
 import { xywh2xyxy } from "./boxes.js";
+import { NMS_DEFAULTS } from "./nms-defaults.js";
 
 export interface NmsOptions {
   readonly conf?: number;
@@ -29,15 +30,7 @@ export interface NmsResult {
   readonly index: Tensor;
 }
 
-export const NMS_DEFAULTS = {
-  conf: 0.25,
-  iou: 0.7,
-  agnostic: false,
-  maxDet: 300,
-  maxNms: 30000,
-  maxWh: 7680,
-  multiLabel: false,
-};
+export { NMS_DEFAULTS };
 
 /** pred: (B, 4 + nc, N) as the detector's eval output. One result per image. */
 export function nonMaxSuppressionWithIndex(pred: Tensor, opts: NmsOptions = {}): NmsResult[] {
