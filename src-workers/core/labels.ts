@@ -149,15 +149,20 @@ export async function readLabelFile(file: string, catalog: ClassCatalog): Promis
 
 /**
  * Write a file so that a crash leaves either the old content or the new one, never half:
- * write a temporary file beside it, fsync, rename over.
+ * write a temporary file beside it, fsync, rename over. `fsync: false` leaves the fsync to a
+ * caller that syncs many files at once (the queue's group commit): still atomic, not yet durable.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  o: { readonly fsync?: boolean } = {},
+): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
   const fh = await open(tmp, "w");
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    if (o.fsync ?? true) await fh.sync();
   } catch (e) {
     await fh.close();
     await unlink(tmp).catch(() => undefined);

@@ -12,8 +12,7 @@
  * Single files that must be durable at once (offset.yaml) go through writeDurable: writeFileAtomic
  * (fsync, then rename) and an fsync of the folder.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, open, readdir, rename, unlink } from "node:fs/promises";
+import { open, readdir, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../core/labels.js";
 
@@ -26,21 +25,9 @@ export class DirSync {
 
   /** Write `file` atomically (temporary file + rename); flush() makes it durable. */
   async write(file: string, data: string | Uint8Array): Promise<void> {
-    const dir = dirname(file);
-    if (!this.dirs.has(dir)) await mkdir(dir, { recursive: true });
-    const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-    const fh = await open(tmp, "w");
-    try {
-      await fh.writeFile(data);
-    } catch (e) {
-      await fh.close();
-      await unlink(tmp).catch(() => undefined);
-      throw e;
-    }
-    await fh.close();
-    await rename(tmp, file);
+    await writeFileAtomic(file, data, { fsync: false });
     this.files.add(file);
-    this.dirs.add(dir);
+    this.dirs.add(dirname(file));
   }
 
   /** Remove `file` if it exists; true when it did. */
