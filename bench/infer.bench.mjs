@@ -1,5 +1,6 @@
 // Video inference speed, against the built dist/ (npm run build first):
-//   node bench/infer.bench.mjs [frames=200] [stride=4]     env BENCH_ROUNDS (2), BENCH_ORT_THREADS (0: ORT default)
+//   node bench/infer.bench.mjs [frames=200] [stride=4]     env BENCH_ROUNDS (2), and for our side (default:
+//   what `azaion infer` does) BENCH_ORT_THREADS (threads per session), BENCH_ENGINES (sessions), BENCH_BATCH
 // yolo11n (tests/data/yolo11/yolo11n-nc80.pt) exported to ONNX at 640 px (raw output, NMS here), on a
 // generated 1280x720 H.264 video (a synthetic aerial scene panning, 25 fps), CPU. Ours: the whole
 // `infer` pipeline (ffmpeg decode with the select filter, letterbox, ONNX Runtime in its thread,
@@ -40,6 +41,7 @@ const { readFrames } = await import(dist("inference/video-reader.js"));
 const { probeVideo } = await import(dist("inference/video-probe.js"));
 torch.setNumThreads(threads);
 
+let oursSetup = "";
 const work = mkdtempSync(join(tmpdir(), "azaion-bench-infer-"));
 try {
   const video = join(work, "pan.mp4");
@@ -52,7 +54,7 @@ try {
     "video",
     `${W}x${H}, ${frames} frames at ${FPS} fps, every ${stride}th: ${Math.ceil(frames / stride)} sampled`,
   );
-  line("model", `yolo11n nc80 at ${IMGSZ} px, batch ${BATCH}, CPU, ${threads} threads`);
+  line("model", `yolo11n nc80 at ${IMGSZ} px, CPU, ${threads} threads; libtorch batch ${BATCH}`);
 
   // Alternate the two sides and keep each one's best round: this machine's load comes and goes.
   let best;
@@ -71,6 +73,7 @@ try {
   const s = best;
   const t = s.times;
   const oursFps = s.sampled / (t.wallMs / 1000);
+  line("  onnxruntime side", oursSetup);
   line(
     "onnxruntime pipeline: frames/s",
     `${oursFps.toFixed(2)} (${s.sampled} frames in ${(t.wallMs / 1000).toFixed(2)} s, best of ${ROUNDS})`,
@@ -127,12 +130,15 @@ try {
 
 /** Ours: the infer pipeline end to end (session opening excluded, as the predictor's model is loaded). */
 async function ours(model, info, dir, track) {
+  const env = (k) => (process.env[k] ? { [k.slice(6).toLowerCase()]: Number(process.env[k]) } : {});
   const onnx = await OnnxDetector.open(model, {
     device: "cpu",
-    batch: BATCH,
     threads: Number(process.env.BENCH_ORT_THREADS ?? 0),
+    ...env("BENCH_ENGINES"),
+    ...env("BENCH_BATCH"),
   });
   const out = await RunOutputs.create(dir);
+  oursSetup = `${onnx.engines} session(s) side by side, batch ${onnx.batch}`;
   try {
     return await inferVideo(onnx, info, out, {
       stride,

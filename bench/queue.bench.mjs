@@ -8,7 +8,6 @@
 import { Buffer } from "node:buffer";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -48,24 +47,10 @@ async function jpegOfSize(seed, bytes) {
   }
 }
 
-function portFree(port) {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-
-async function freePort() {
-  for (;;) {
-    const p = 20_000 + Math.floor(Math.random() * 30_000);
-    if ((await portFree(p)) && (await portFree(p + 1)) && (await portFree(p + 10_000))) return p;
-  }
-}
-
 const work = mkdtempSync(join(tmpdir(), "azaion-queue-bench-"));
 const brokerDir = join(work, "broker");
-const port = await freePort();
+const { freeRabbitMqPort } = await import(join(dist, "core", "free-port.js"));
+const port = await freeRabbitMqPort();
 const script = join(root, "scripts", "rabbitmq.sh");
 execFileSync("bash", [script, "start", brokerDir, String(port)], { stdio: ["ignore", "ignore", "inherit"] });
 try {

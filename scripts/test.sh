@@ -7,6 +7,9 @@ echo "== lint" >&2
 ./node_modules/.bin/eslint .
 echo "== types" >&2
 ./node_modules/.bin/tsc -p tsconfig.json --noEmit
+./node_modules/.bin/tsc -p src-renderer/tsconfig.json --noEmit
+./node_modules/.bin/tsc -p src-main/tsconfig.json --noEmit
+./node_modules/.bin/tsc -p e2e/tsconfig.json
 echo "== format" >&2
 ./node_modules/.bin/prettier --check . --log-level warn
 echo "== tests" >&2

@@ -58,7 +58,8 @@ describe("azaion demo", () => {
     const meta = await sharp(join(root, "demo-sheet.png")).metadata();
     expect(meta.format).toBe("png");
     expect(meta.width).toBeGreaterThan(300);
-  });
+    // About 40 s alone on 2 cores; several times that while the rest of the suite runs beside it.
+  }, 300_000);
 
   it("stops at the first failing step with its exit code", async () => {
     const root = await mkdtemp(join(tmpdir(), "azaion-demo-"));

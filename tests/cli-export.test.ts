@@ -62,10 +62,10 @@ describe("azaion export --format onnx", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`export: ${out}`);
     const m = decodeModel(readFileSync(out));
-    expect(m.inputs[0]).toEqual({ name: "images", shape: ["batch", 3, 160, 160] });
+    expect(m.inputs[0]).toEqual({ name: "images", elemType: 1, shape: ["batch", 3, 160, 160] });
     expect(m.outputs).toEqual([
-      { name: "detections", shape: ["batch", 30, 6] },
-      { name: "num_detections", shape: ["batch"] },
+      { name: "detections", elemType: 1, shape: ["batch", 30, 6] },
+      { name: "num_detections", elemType: 7, shape: ["batch"] },
     ]);
     const names = JSON.parse(m.metadata.names!) as Record<string, string>;
     expect(Object.keys(names)).toEqual(["0", "1", "2", "3", "4"]);
@@ -86,7 +86,9 @@ describe("azaion export --format onnx", () => {
     const out = join(dir, "raw.onnx");
     const r = await azaion(["-q", "export", PT, "--imgsz", "160", "--raw", "--out", out]);
     expect(r.code).toBe(0);
-    expect(decodeModel(readFileSync(out)).outputs).toEqual([{ name: "output0", shape: ["batch", 9, 525] }]);
+    expect(decodeModel(readFileSync(out)).outputs).toEqual([
+      { name: "output0", elemType: 1, shape: ["batch", 9, 525] },
+    ]);
     const again = await azaion(["-q", "export", PT, "--imgsz", "160", "--raw", "--out", out]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/raw\.onnx already exists; pass --force/);
@@ -203,6 +205,7 @@ describe("TensorRT engine", () => {
     expect(side).toMatchObject({
       format: "engine",
       file: "m.engine",
+      onnx: "m-engine.onnx",
       bytes: 11,
       precision: "fp16",
       converter: { tool: "trtexec", tensorrt: "10.3.0", device: "Stand-in GPU" },

@@ -3,18 +3,17 @@
  * (Ultralytics-trained, tests/data/yolo11) exported to ONNX at 320 px, run on a synthetic video in
  * which a crop of val_00003.jpg moves at a known speed, so every expected box is known exactly.
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportOnnx } from "../src-workers/export/onnx/export-onnx.js";
 import { loadDetector } from "../src-workers/yolo/predict/load.js";
-import { azaion, repoRoot } from "./support/cli.js";
+import { azaion } from "./support/cli.js";
+import { FIXTURES, VIDEO, makeShapesVideo, offset } from "./support/shapes-video.js";
 
-const FIXTURES = join(repoRoot, "tests", "data", "yolo11");
 type Box = [number, number, number, number];
 interface Det {
   xyxy: Box;
@@ -29,11 +28,7 @@ interface FrameLine {
   detections: Det[];
 }
 
-// The video: 30 frames of 320x288 at 10 fps (scale 1 at 320 px, so the model sees the photo's own
-// pixels), the crop (100, 25, 200x250) of val_00003.jpg at (10 + 2k, 5 + k) in frame k, on grey.
-const [W, H, FPS, FRAMES] = [320, 288, 10, 30];
-const CROP = { left: 100, top: 25, width: 200, height: 250 };
-const offset = (k: number): [number, number] => [10 + 2 * k - CROP.left, 5 + k - CROP.top];
+const { width: W, height: H, fps: FPS, frames: FRAMES } = VIDEO;
 const reference = JSON.parse(await readFile(join(FIXTURES, "yolo11n-shapes-nc5-predict.json"), "utf8")) as {
   detections: { xyxy: Box }[];
 };
@@ -42,34 +37,6 @@ let dir: string;
 let video: string;
 let rawModel: string;
 let nmsModel: string;
-
-/** Frames through ffmpeg's lossless RGB H.264 (+faststart, so a cut file keeps its frame count). */
-async function makeVideo(file: string): Promise<void> {
-  const { data: crop } = await sharp(join(FIXTURES, "val_00003.jpg"))
-    .extract(CROP)
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const ff = spawn(
-    "ffmpeg",
-    [
-      ...["-hide_banner", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${W}x${H}`],
-      ...["-r", String(FPS), "-i", "pipe:0", "-c:v", "libx264rgb", "-qp", "0", "-preset", "ultrafast"],
-      ...["-threads", "1", "-movflags", "+faststart", "-y", file],
-    ],
-    { stdio: ["pipe", "ignore", "inherit"] },
-  );
-  const done = new Promise((resolve) => ff.on("close", resolve));
-  for (let k = 0; k < FRAMES; k++) {
-    const frame = Buffer.alloc(W * H * 3, 114);
-    const [ox, oy] = [10 + 2 * k, 5 + k];
-    for (let y = 0; y < CROP.height; y++)
-      crop.copy(frame, ((oy + y) * W + ox) * 3, y * CROP.width * 3, (y + 1) * CROP.width * 3);
-    if (!ff.stdin.write(frame)) await new Promise((r) => ff.stdin.once("drain", r));
-  }
-  ff.stdin.end();
-  expect(await done).toBe(0);
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "azaion-cli-infer-"));
@@ -83,7 +50,7 @@ beforeAll(async () => {
   } finally {
     det.model.dispose();
   }
-  await makeVideo(video);
+  await makeShapesVideo(video, "lossless");
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -113,7 +80,12 @@ describe("azaion infer on a video", () => {
   it("finds the planted objects in every sampled frame, with stable track ids and exact timestamps", async () => {
     const out = join(dir, "run-video");
     const r = await azaion(["infer", rawModel, video, "--stride", "3", "--out", out, "--save-video"]);
-    expect(r.stderr).toMatch(/5 classes, 320x320 input, batch 8, NMS here, on cpu/);
+    // Two CPU sessions on 2+ cores, then batches of 2 by default.
+    expect(r.stderr).toContain(
+      availableParallelism() >= 2
+        ? "5 classes, 320x320 input, batch 2, NMS here, on cpu (2 sessions side by side)"
+        : "5 classes, 320x320 input, batch 8, NMS here, on cpu",
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/infer: 10 sampled frames \(every 3rd of 30\)/);
     const got = await lines(out);
@@ -202,6 +174,34 @@ describe("azaion infer on a video", () => {
       for (const want of expected(l.frame).slice(0, 2))
         expect(l.detections.some((d) => iou(d.xyxy, want) > 0.5)).toBe(true);
     }
+  });
+
+  it("gives the same results with one ONNX Runtime session as with several side by side", async () => {
+    const runs: string[] = [];
+    for (const [engines, batch] of [
+      ["1", "8"],
+      ["3", "2"],
+    ] as const) {
+      const out = join(dir, `run-engines-${engines}`);
+      const r = await azaion([
+        "infer",
+        rawModel,
+        video,
+        "--stride",
+        "2",
+        "--engines",
+        engines,
+        "--batch",
+        batch,
+        "--out",
+        out,
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stderr.includes("3 sessions side by side")).toBe(engines === "3");
+      runs.push(await readFile(join(out, "detections.jsonl"), "utf8"));
+    }
+    expect(runs[0]!.trim().split("\n")).toHaveLength(15);
+    expect(runs[1]).toBe(runs[0]);
   });
 
   it("reports a truncated video by name with how far it got, after writing what it read", async () => {

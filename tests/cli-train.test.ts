@@ -7,10 +7,10 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { writeFixture } from "../src-workers/core/dataset-fixture.js";
+import { colourDataset } from "../src-workers/core/colour-dataset.js";
 import { datasetName } from "../src-workers/core/layout.js";
 import { loadTrainState } from "../src-workers/yolo/engine/checkpoint.js";
 import { loadWeights } from "../src-workers/yolo/io/weights.js";
@@ -20,37 +20,6 @@ let root: string;
 // One thread, no AZAION_TEST_BUILD (the config would take it for a setting).
 const env = { AZAION_TEST_BUILD: undefined, OMP_NUM_THREADS: "1" };
 const tiny = ["--imgsz", "64", "--workers", "0", "--threads", "1"];
-
-/** data.yaml with 3 colour classes: a coloured rectangle on grey, 8 train and 4 val images. */
-async function colourDataset(dir: string): Promise<string> {
-  const colours = [[200, 30, 30], [30, 200, 30], [30, 30, 200]] as const; // prettier-ignore
-  for (const [split, n] of [
-    ["train", 8],
-    ["val", 4],
-  ] as const) {
-    const images: Record<string, Buffer> = {};
-    const labels: Record<string, string> = {};
-    for (let k = 0; k < n; k++) {
-      const cls = k % 3;
-      const [w, h] = [96, 64];
-      const [x0, y0, bw, bh] = [8 + ((k * 13) % 40), 6 + ((k * 7) % 20), 30 + (k % 3) * 6, 24 + (k % 2) * 8];
-      const px = Buffer.alloc(w * h * 3, 110);
-      for (let y = y0; y < y0 + bh; y++)
-        for (let x = x0; x < x0 + bw; x++) px.set(colours[cls]!, (y * w + x) * 3);
-      images[`${k}.png`] = await sharp(px, { raw: { width: w, height: h, channels: 3 } })
-        .png()
-        .toBuffer();
-      labels[`${k}.txt`] = `${cls} ${(x0 + bw / 2) / w} ${(y0 + bh / 2) / h} ${bw / w} ${bh / h}\n`;
-    }
-    await writeFixture(join(dir, split), { images, labels });
-  }
-  const yaml = join(dir, "data.yaml");
-  await writeFile(
-    yaml,
-    "path: .\ntrain: train/images\nval: val/images\nnames:\n  0: red\n  1: green\n  2: blue\n",
-  );
-  return yaml;
-}
 
 /** results.csv rows without the time column, as numbers. */
 async function results(dir: string): Promise<number[][]> {
@@ -122,7 +91,7 @@ describe("azaion train without --data", () => {
 
 describe("azaion train --cache", () => {
   it("gives the same results as decoding every image each time; auto caches a small set", async () => {
-    const data = await colourDataset(join(root, "colours-cache"));
+    const data = await colourDataset(join(root, "colours-cache"), { train: 8, val: 4 });
     const args = (name: string) => ["--root", root, "train", "--data", data, ...tiny, "--batch", "2", "--epochs", "2", "--seed", "5", "--name", name]; // prettier-ignore
     const plain = await azaion([...args("plain"), "--cache", "false"], { env });
     expect(plain.code, plain.stderr).toBe(0);
@@ -142,7 +111,7 @@ describe("azaion train --cache", () => {
 
 describe("azaion train --resume after kill -9", () => {
   it("continues to the same results.csv and weights as an uninterrupted run", async () => {
-    const data = await colourDataset(join(root, "colours"));
+    const data = await colourDataset(join(root, "colours"), { train: 8, val: 4 });
     const args = (name: string) => ["--root", root, "train", "--data", data, ...tiny, "--batch", "2", "--epochs", "4", "--seed", "3", "--name", name]; // prettier-ignore
     const full = await azaion(args("full"), { env });
     expect(full.code, full.stderr).toBe(0);

@@ -15,7 +15,8 @@
         "src/ops_nn.cc",
         "src/ops_optim.cc",
         "src/ops_nms.cc",
-        "src/runtime.cc"
+        "src/runtime.cc",
+        "src/distributed.cc"
       ],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include_dir\")",

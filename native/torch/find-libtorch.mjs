@@ -89,19 +89,70 @@ function find() {
   const libs = ["torch", "torch_cpu", "c10"];
   const cuda = has("torch_cuda") && has("c10_cuda");
   if (cuda) libs.push("torch_cuda", "c10_cuda");
-  return { ...found, libs, cuda };
+  return { ...found, libs, cuda, ...distributed(found, cuda) };
+}
+
+/**
+ * The c10d backends the addon can compile (native/torch/src/distributed.cc). Gloo: its headers (Debian's
+ * libgloo-dev, or include/gloo of a PyTorch libtorch, where Gloo is inside libtorch_cpu). NCCL: only a CUDA
+ * libtorch whose torch_cuda holds ProcessGroupNCCL, with nccl.h (NCCL_INCLUDE_DIR, CUDA_HOME/include,
+ * the libtorch's include, or /usr/include).
+ */
+function distributed(found, cuda) {
+  const dirs = [...found.include, "/usr/include", "/usr/local/include"];
+  const c10d = dirs.some((d) =>
+    existsSync(join(d, "torch", "csrc", "distributed", "c10d", "ProcessGroup.hpp")),
+  );
+  const gloo = c10d && dirs.some((d) => existsSync(join(d, "gloo", "algorithm.h")));
+  const glooLib = ["/usr/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", found.libdir].find(
+    (d) => existsSync(join(d, "libgloo.so")),
+  );
+  let nccl = false;
+  const ncclInclude = [
+    process.env.NCCL_INCLUDE_DIR,
+    process.env.CUDA_HOME && join(process.env.CUDA_HOME, "include"),
+    ...dirs,
+  ]
+    .filter(Boolean)
+    .find((d) => existsSync(join(d, "nccl.h")));
+  if (cuda && c10d && ncclInclude) {
+    try {
+      const syms = execFileSync("nm", ["-D", "--defined-only", join(found.libdir, "libtorch_cuda.so")], {
+        encoding: "utf8",
+        maxBuffer: 1 << 30,
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      nccl = syms.includes("ProcessGroupNCCL");
+    } catch {
+      nccl = false;
+    }
+  }
+  return { gloo, glooLib: gloo ? (glooLib ?? null) : null, nccl, ncclInclude: nccl ? ncclInclude : null };
 }
 
 const info = find();
 const field = process.argv[2] ?? "json";
 const out = {
   json: () => JSON.stringify(info, null, 2),
-  include: () => info.include.join(" "),
+  include: () => [...info.include, ...(info.ncclInclude ? [info.ncclInclude] : [])].join(" "),
   libdir: () => info.libdir,
   // --no-as-needed keeps torch_cuda linked although no symbol of it is referenced: it registers CUDA kernels.
-  libs: () => ["-Wl,--no-as-needed", ...info.libs.map((l) => `-l${l}`), "-Wl,--as-needed"].join(" "),
+  libs: () =>
+    [
+      "-Wl,--no-as-needed",
+      ...info.libs.map((l) => `-l${l}`),
+      "-Wl,--as-needed",
+      // Debian's Gloo is a library of its own (PyTorch's is inside libtorch_cpu): the headers' inline code needs it.
+      ...(info.glooLib ? [`-L${info.glooLib}`, "-lgloo"] : []),
+    ].join(" "),
   abi: () => String(info.abi),
-  defines: () => [`_GLIBCXX_USE_CXX11_ABI=${info.abi}`, ...(info.cuda ? ["AZ_WITH_CUDA=1"] : [])].join(" "),
+  defines: () =>
+    [
+      `_GLIBCXX_USE_CXX11_ABI=${info.abi}`,
+      ...(info.cuda ? ["AZ_WITH_CUDA=1"] : []),
+      ...(info.gloo ? ["AZ_WITH_GLOO=1"] : []),
+      ...(info.nccl ? ["AZ_WITH_NCCL=1"] : []),
+    ].join(" "),
 }[field];
 if (!out) fail(`unknown field ${field}`);
 process.stdout.write(`${out()}\n`);

@@ -35,6 +35,12 @@ export interface SourceJob {
   readonly seed: number;
   /** Hash of the finished record, when there is one: equal content skips the work. */
   readonly doneHash?: string | null;
+  /**
+   * Folder for this job's temporary files (same file system as the outputs); default .augment/tmp.
+   * Work-queue workers give each job its own, so that the next attempt at a job whose worker died
+   * can clear exactly that job's leftovers while other workers write theirs.
+   */
+  readonly tmpDir?: string;
 }
 
 export type SourceResult =
@@ -175,7 +181,8 @@ async function renderAll(
   paths: AugmentPaths,
 ): Promise<Pending[]> {
   const { raw, copyOriginal } = await decode(job.imagePath, bytes);
-  await mkdir(paths.tmp, { recursive: true });
+  const tmp = job.tmpDir ?? paths.tmp;
+  await mkdir(tmp, { recursive: true });
   await mkdir(paths.images, { recursive: true });
   await mkdir(paths.labels, { recursive: true });
   const pending: Pending[] = [];
@@ -200,8 +207,8 @@ async function renderAll(
       }
       const name = outputStem(job.stem, k);
       const p: Pending = {
-        tmpLabel: join(paths.tmp, `${name}.${tag}.txt`),
-        tmpImage: join(paths.tmp, `${name}.${tag}.jpg`),
+        tmpLabel: join(tmp, `${name}.${tag}.txt`),
+        tmpImage: join(tmp, `${name}.${tag}.jpg`),
         label: join(paths.labels, `${name}.txt`),
         image: join(paths.images, `${name}.jpg`),
       };

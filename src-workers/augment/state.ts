@@ -97,6 +97,22 @@ export async function writeRecord(p: AugmentPaths, rec: SourceRecord): Promise<v
   await writeFileAtomic(recordPath(p, rec.stem), `${JSON.stringify(rec)}\n`);
 }
 
+/** The record of one source; null when there is none or it does not parse (then its outputs are redone). */
+export async function readRecord(p: AugmentPaths, stem: string): Promise<SourceRecord | null> {
+  let text: string;
+  try {
+    text = await readFile(recordPath(p, stem), "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
+  }
+  try {
+    return { ...(JSON.parse(text) as SourceRecord), stem };
+  } catch {
+    return null;
+  }
+}
+
 export async function deleteRecord(p: AugmentPaths, stem: string): Promise<void> {
   await unlinkIfExists(recordPath(p, stem));
 }

@@ -2,6 +2,11 @@
  * A progress bar for long work. On a terminal it redraws one line on stderr (bar, count, rate,
  * ETA); elsewhere (CI logs, pipes) it prints a plain line every few seconds, so logs stay short.
  */
+import { emitJobEvent, jobEventsEnabled } from "../host/event-sink.js";
+
+/** Progress events to a job's host: at most this often per bar (about 4 a second). */
+const EVENT_EVERY_MS = 250;
+
 export interface ProgressOptions {
   readonly label: string;
   readonly total?: number;
@@ -19,6 +24,7 @@ export class ProgressBar {
   private readonly stream: NodeJS.WriteStream;
   private readonly tty: boolean;
   private finished = false;
+  private lastEvent = 0;
   total: number | undefined;
 
   constructor(private readonly opts: ProgressOptions) {
@@ -64,7 +70,31 @@ export class ProgressBar {
     return `${this.opts.label} ${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${this.done}/${this.total} ${rateText} ${etaText}`;
   }
 
+  /** The state as a job event, when this process runs as a job's worker (host/event-sink.ts). */
+  private event(force: boolean): void {
+    if (!jobEventsEnabled()) return;
+    const now = Date.now();
+    if (!force && now - this.lastEvent < EVENT_EVERY_MS) return;
+    this.lastEvent = now;
+    const secs = Math.max((now - this.start) / 1000, 1e-3);
+    const rate = this.done / secs;
+    const total = this.total !== undefined && this.total > 0 ? this.total : undefined;
+    const eta = total !== undefined && rate > 0 ? Math.max(0, (total - this.done) / rate) : undefined;
+    emitJobEvent({
+      type: "progress",
+      progress: {
+        label: this.opts.label,
+        done: this.done,
+        ...(total === undefined ? {} : { total }),
+        unit: this.opts.unit ?? "it",
+        rate,
+        ...(eta === undefined ? {} : { etaSeconds: eta }),
+      },
+    });
+  }
+
   private draw(force: boolean): void {
+    this.event(force);
     if (this.opts.quiet) return;
     const now = Date.now();
     const every = this.tty ? 100 : (this.opts.logEveryMs ?? 5000);

@@ -13,6 +13,11 @@ import { SECRET_ENV, SECRET_KEYS } from "./secrets.js";
 import { zodIssuesToText } from "./zod-text.js";
 
 const fraction = z.number().min(0).max(1);
+/** An AMQP queue name we may declare: short, plain, not in the broker's reserved "amq." space. */
+const queueName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, "letters, digits and . _ : - (at most 200)")
+  .refine((s) => !s.startsWith("amq."), 'names starting with "amq." are the broker\'s own');
 
 export const configSchema = z
   .object({
@@ -52,12 +57,18 @@ export const configSchema = z
         user: z.string().min(1),
         heartbeat_s: z.number().int().min(1).max(3600),
         retry_max_s: z.number().int().min(1).max(3600),
+        amqp_port: z.number().int().min(1).max(65535),
+        augment_queue: queueName,
+        infer_queue: queueName,
+        prefetch: z.number().int().min(1).max(1024),
+        delivery_limit: z.number().int().min(1).max(1000),
       })
       .strict(),
     inference: z
       .object({
         ffmpeg: z.string().min(1),
         ffprobe: z.string().min(1),
+        trt_cache: z.string(),
       })
       .strict(),
     api: z
@@ -88,6 +99,15 @@ const RESERVED_ENV = new Set([
   "AZAION_CONFIG",
   "AZAION_SECRETS_FILE",
   "AZAION_TEST_BUILD",
+  "AZAION_DEBUG",
+  // The workstation's hosts: `azaion serve`'s token, a job's id and a worker's entry file; the e2e
+  // tests' browser.
+  "AZAION_SERVE_TOKEN",
+  "AZAION_JOB_ID",
+  "AZAION_WORKER_ENTRY",
+  "AZAION_E2E_CHROMIUM",
+  // Test only: a work-queue job pauses this long midway (so a test can kill a worker inside a job).
+  "AZAION_TEST_JOB_DELAY_MS",
   ...Object.values(SECRET_ENV),
 ]);
 

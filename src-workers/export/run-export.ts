@@ -96,6 +96,7 @@ export async function runExport(p: ExportPlan, ev: ExportEvents): Promise<Export
     await writeSidecar(p.sidecar!, {
       format: p.format,
       file: p.output,
+      onnx: p.onnx,
       bytes,
       precision: p.precision!,
       created: new Date().toISOString(),

@@ -2,10 +2,11 @@
  * Minimum-cost matching of rows (tracks) to columns (detections) with a cost limit, as ByteTrack's
  * lap.lapjv(extend_cost=True, cost_limit): leaving a row or a column unmatched costs limit / 2, so a
  * pair is matched only when that is cheaper than leaving both alone, and pairs above the limit never
- * are. That is a maximum-weight matching with weights limit - cost, solved exactly by the Hungarian
- * method (shortest augmenting paths with potentials) on the n x m matrix of cost - limit (0 where no
- * match is allowed), n the smaller side: O(n^2 m). The tracker splits a frame into groups linked by
- * possible pairs first, so each call here is one small group.
+ * are. That is a minimum-cost matching with pair costs cost - limit (< 0) where every row may also
+ * stay unmatched at cost 0. It is solved exactly on the sparse pairs (crowded frames give hundreds of
+ * tracks and detections but only a few possible pairs each): every row gets a private "unmatched"
+ * column of cost 0, and rows are added one by one with shortest augmenting paths (Dijkstra on
+ * reduced costs, dual potentials kept), so the work follows the pairs, not rows x columns.
  */
 export interface Assignment {
   /** [row, column] pairs, by row. */
@@ -14,86 +15,135 @@ export interface Assignment {
   readonly unmatchedCols: number[];
 }
 
+/** Possible pairs by row (CSR): row i's pairs are k in [start[i], start[i + 1]). */
+export interface SparseCosts {
+  readonly rows: number;
+  readonly cols: number;
+  readonly start: Int32Array;
+  readonly col: Int32Array;
+  /** cost - limit of each pair, below 0 (a pair at or above the limit is never worth matching). */
+  readonly gain: Float64Array;
+}
+
+/** Dense form: cost[i][j] (Infinity: not allowed), pairs above `limit` never matched. */
 export function assign(cost: readonly (readonly number[])[], cols: number, limit: number): Assignment {
   const rows = cost.length;
-  const gainOf = (i: number, j: number): number => {
-    const v = cost[i]![j]!;
-    return Number.isFinite(v) && v <= limit ? v - limit : 0;
-  };
-  const matches = solve(rows, cols, gainOf);
-  matches.sort((a, b) => a[0] - b[0]);
-  const rowMatched = new Set(matches.map(([r]) => r));
-  const colMatched = new Set(matches.map(([, col]) => col));
-  return {
-    matches,
-    unmatchedRows: range(rows).filter((i) => !rowMatched.has(i)),
-    unmatchedCols: range(cols).filter((j) => !colMatched.has(j)),
-  };
-}
-
-/** The exact maximum-weight matching; returns [row, column] pairs. */
-function solve(rows: number, cols: number, gain: (i: number, j: number) => number): [number, number][] {
-  // The solver wants no more rows than columns.
-  const flip = rows > cols;
-  const n = flip ? cols : rows;
-  const m = flip ? rows : cols;
-  // Gains laid out row-major once: the solver's inner loop reads them n * m times per row.
-  const g = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) g[i * m + j] = flip ? gain(j, i) : gain(i, j);
-  const colOf = new Int32Array(n).fill(-1);
-  if (n > 0) {
-    // 1-based, as the classic formulation: p[j] is the row given column j (0: none).
-    const u = new Float64Array(n + 1);
-    const v = new Float64Array(m + 1);
-    const p = new Int32Array(m + 1);
-    const way = new Int32Array(m + 1);
-    const minv = new Float64Array(m + 1);
-    const used = new Uint8Array(m + 1);
-    for (let i = 1; i <= n; i++) {
-      p[0] = i;
-      let j0 = 0;
-      minv.fill(Infinity);
-      used.fill(0);
-      do {
-        used[j0] = 1;
-        const i0 = p[j0]!;
-        const row = (i0 - 1) * m;
-        let delta = Infinity;
-        let j1 = 0;
-        for (let j = 1; j <= m; j++) {
-          if (used[j]) continue;
-          const cur = g[row + j - 1]! - u[i0]! - v[j]!;
-          if (cur < minv[j]!) {
-            minv[j] = cur;
-            way[j] = j0;
-          }
-          if (minv[j]! < delta) {
-            delta = minv[j]!;
-            j1 = j;
-          }
-        }
-        for (let j = 0; j <= m; j++) {
-          if (used[j]) {
-            u[p[j]!] = u[p[j]!]! + delta;
-            v[j] = v[j]! - delta;
-          } else minv[j] = minv[j]! - delta;
-        }
-        j0 = j1;
-      } while (p[j0] !== 0);
-      do {
-        const j1 = way[j0]!;
-        p[j0] = p[j1]!;
-        j0 = j1;
-      } while (j0 !== 0);
+  const start = new Int32Array(rows + 1);
+  const col: number[] = [];
+  const gain: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const v = cost[i]![j]!;
+      // At the limit, matching gains nothing over leaving both alone.
+      if (!(v < limit)) continue;
+      col.push(j);
+      gain.push(v - limit);
     }
-    // A row given a column it may not match (gain 0) is in fact left unmatched.
-    for (let j = 1; j <= m; j++) if (p[j]! > 0 && g[(p[j]! - 1) * m + j - 1]! < 0) colOf[p[j]! - 1] = j - 1;
+    start[i + 1] = col.length;
   }
-  const pairs: [number, number][] = [];
-  for (let i = 0; i < n; i++) if (colOf[i]! >= 0) pairs.push(flip ? [colOf[i]!, i] : [i, colOf[i]!]);
-  return pairs;
+  const colOf = solveSparse({
+    rows,
+    cols,
+    start,
+    col: Int32Array.from(col),
+    gain: Float64Array.from(gain),
+  });
+  const matches: [number, number][] = [];
+  const colMatched = new Uint8Array(cols);
+  const unmatchedRows: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    const j = colOf[i]!;
+    if (j < 0) unmatchedRows.push(i);
+    else {
+      matches.push([i, j]);
+      colMatched[j] = 1;
+    }
+  }
+  const unmatchedCols: number[] = [];
+  for (let j = 0; j < cols; j++) if (!colMatched[j]) unmatchedCols.push(j);
+  return { matches, unmatchedRows, unmatchedCols };
 }
 
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
+/** The exact minimum-cost matching: the column of each row, -1 for unmatched. */
+export function solveSparse(p: SparseCosts): Int32Array {
+  const { rows, cols, start, col, gain } = p;
+  // Columns: the real ones, then row i's "unmatched" column at cols + i.
+  const n = cols + rows;
+  const u = new Float64Array(rows);
+  const v = new Float64Array(n);
+  const rowOf = new Int32Array(n).fill(-1);
+  const colOf = new Int32Array(rows).fill(-1);
+  const dist = new Float64Array(n);
+  const via = new Int32Array(n);
+  // Per search: stamp = search number + 1 when a column was reached; closed when it was settled.
+  const reached = new Int32Array(n);
+  const closedAt = new Int32Array(n);
+  const open = new Int32Array(n);
+  const closed = new Int32Array(n);
+  const seenRows = new Int32Array(rows);
+  for (let cur = 0; cur < rows; cur++) {
+    const stamp = cur + 1;
+    let nOpen = 0;
+    let nClosed = 0;
+    let nRows = 0;
+    let i = cur;
+    let minVal = 0;
+    let sink = -1;
+    while (sink < 0) {
+      seenRows[nRows++] = i;
+      const base = minVal - u[i]!;
+      const end = start[i + 1]!;
+      // The row's pairs, then (k === end) its own "unmatched" column.
+      for (let k = start[i]!; k <= end; k++) {
+        const j = k < end ? col[k]! : cols + i;
+        if (closedAt[j] === stamp) continue;
+        const r = base + (k < end ? gain[k]! : 0) - v[j]!;
+        if (reached[j] !== stamp) {
+          reached[j] = stamp;
+          dist[j] = r;
+          via[j] = i;
+          open[nOpen++] = j;
+        } else if (r < dist[j]!) {
+          dist[j] = r;
+          via[j] = i;
+        }
+      }
+      // The nearest open column; on a tie a free one, which ends the search sooner.
+      let best = 0;
+      for (let k = 1; k < nOpen; k++) {
+        const a = dist[open[k]!]!;
+        const b = dist[open[best]!]!;
+        if (a < b || (a === b && rowOf[open[k]!]! < 0 && rowOf[open[best]!]! >= 0)) best = k;
+      }
+      const j = open[best]!;
+      open[best] = open[--nOpen]!;
+      closedAt[j] = stamp;
+      closed[nClosed++] = j;
+      minVal = dist[j]!;
+      if (rowOf[j]! < 0) sink = j;
+      else i = rowOf[j]!;
+    }
+    // Dual update keeps reduced costs non-negative and zero on matched pairs.
+    u[cur] = u[cur]! + minVal;
+    for (let k = 1; k < nRows; k++) {
+      const r = seenRows[k]!;
+      u[r] = u[r]! + minVal - dist[colOf[r]!]!;
+    }
+    for (let k = 0; k < nClosed; k++) {
+      const j = closed[k]!;
+      v[j] = v[j]! - (minVal - dist[j]!);
+    }
+    // Augment: flip the path from the sink back to cur.
+    for (let j = sink; ;) {
+      const r = via[j]!;
+      rowOf[j] = r;
+      const prev = colOf[r]!;
+      colOf[r] = j;
+      if (r === cur) break;
+      j = prev;
+    }
+  }
+  const result = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) result[r] = colOf[r]! < cols ? colOf[r]! : -1;
+  return result;
 }

@@ -97,12 +97,26 @@ export function plainNms(
     area[i] = f(f(sx2[i]! - sx1[i]!) * f(sy2[i]! - sy1[i]!));
   }
 
+  // Boxes of other classes sit maxWh apart and never overlap: each box is compared only with the
+  // lower-scored boxes of its own class (a linked list in score order), the same result as
+  // comparing with all of them, at a fraction of the work when many classes have candidates.
+  const next = new Int32Array(n).fill(-1);
+  if (o.agnostic) for (let i = 0; i + 1 < n; i++) next[i] = i + 1;
+  else {
+    const last = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const c = cls[order[i]!]!;
+      const prev = last.get(c);
+      if (prev !== undefined) next[prev] = i;
+      last.set(c, i);
+    }
+  }
   const suppressed = new Uint8Array(n);
   const keep: number[] = [];
   for (let i = 0; i < n && keep.length < o.maxDet; i++) {
     if (suppressed[i]) continue;
     keep.push(i);
-    for (let j = i + 1; j < n; j++) {
+    for (let j = next[i]!; j !== -1; j = next[j]!) {
       if (suppressed[j]) continue;
       const w = Math.max(0, f(Math.min(sx2[i]!, sx2[j]!) - Math.max(sx1[i]!, sx1[j]!)));
       const h = Math.max(0, f(Math.min(sy2[i]!, sy2[j]!) - Math.max(sy1[i]!, sy1[j]!)));

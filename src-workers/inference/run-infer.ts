@@ -10,6 +10,7 @@ import { OnnxDetector } from "./detector.js";
 import { RunOutputs } from "./outputs.js";
 import { inferImages } from "./run-images.js";
 import { expectedSampled, inferVideo, type VideoRunStats } from "./run-video.js";
+import type { TrtOptions } from "./open-model.js";
 import type { Device } from "./session.js";
 import type { Sources } from "./sources.js";
 import { expectedFrames, probeVideo, type FfmpegTools } from "./video-probe.js";
@@ -30,6 +31,10 @@ export interface InferSettings {
   readonly device: Device;
   readonly deviceId: number;
   readonly threads: number;
+  /** TensorRT: engine cache folder (null: none) and FP16; default no cache, FP32. */
+  readonly trt?: TrtOptions;
+  /** ONNX Runtime sessions side by side (default: the detector's choice). */
+  readonly engines?: number;
   readonly batch?: number;
   readonly imgsz?: number;
   readonly stride: number;
@@ -60,14 +65,15 @@ export async function runInfer(s: InferSettings, r: InferReporter): Promise<Infe
     device: s.device,
     deviceId: s.deviceId,
     threads: s.threads,
+    onNote: (t) => r.info(`infer: ${t}`),
+    ...(s.trt === undefined ? {} : { trt: s.trt }),
+    ...(s.engines === undefined ? {} : { engines: s.engines }),
     ...(s.batch === undefined ? {} : { batch: s.batch }),
     ...(s.imgsz === undefined ? {} : { imgsz: s.imgsz }),
   });
   try {
     const d = detector.description;
     for (const note of d.notes) r.info(`infer: ${note}`);
-    if (d.device === "tensorrt")
-      r.info("infer: TensorRT runs with onnxruntime-node's defaults (FP32, no engine cache; see README)");
     const nms = detector.kind === "nms" ? detector.info.nms : undefined;
     if (nms && s.conf < nms.conf)
       r.info(
@@ -75,7 +81,8 @@ export async function runInfer(s: InferSettings, r: InferReporter): Promise<Infe
       );
     r.info(
       `infer: ${detector.names.length} classes, ${detector.width}x${detector.height} input, batch ${detector.batch}, ` +
-        `${detector.kind === "nms" ? "NMS inside the model" : "NMS here"}, on ${d.device}`,
+        `${detector.kind === "nms" ? "NMS inside the model" : "NMS here"}, on ${d.device}` +
+        (detector.engines > 1 ? ` (${detector.engines} sessions side by side)` : ""),
     );
     const styles = classStyles(detector.names, Math.max(detector.names.length, 1), classCatalog());
     const outputs = await RunOutputs.create(s.out);
@@ -109,6 +116,7 @@ export async function runInfer(s: InferSettings, r: InferReporter): Promise<Infe
           device: d.device,
           input: [detector.height, detector.width],
           batch: detector.batch,
+          engines: detector.engines,
           video: {
             width: video.width,
             height: video.height,
@@ -172,6 +180,7 @@ export async function runInfer(s: InferSettings, r: InferReporter): Promise<Infe
         device: d.device,
         input: [detector.height, detector.width],
         batch: detector.batch,
+        engines: detector.engines,
         conf: s.conf,
         iou: s.iou,
         images: stats.images,

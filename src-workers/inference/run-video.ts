@@ -1,8 +1,9 @@
 /**
- * Inference on a video: ffmpeg decodes (its own process), this thread letterboxes batch k+1 while
- * the engine's thread runs batch k, and results are handled in order: tracking, a JSON line per
- * sampled frame, the summary, and with saveVideo every frame drawn (boxes held between samples)
- * and encoded. At most two batches are in flight, so memory stays bounded however long the video.
+ * Inference on a video: ffmpeg decodes (its own process), this thread letterboxes the next batch
+ * while the engines' threads run the earlier ones, and results are handled in order: tracking, a
+ * JSON line per sampled frame, the summary, and with saveVideo every frame drawn (boxes held
+ * between samples) and encoded. At most one batch more than there are engines is in flight (each
+ * engine busy and one queued behind), so memory stays bounded however long the video.
  */
 import { performance } from "node:perf_hooks";
 import type { ClassStyle } from "../yolo/predict/styles.js";
@@ -97,11 +98,15 @@ export async function inferVideo(
   let sampled = 0;
   // Frames decoded but not yet drawn and encoded (saveVideo only), and the overlay now showing.
   const pending: VideoFrame[] = [];
-  // Drawing holds every frame of the batches in flight (up to three batches of `stride` frames per
-  // image): smaller batches for big frames keep that under SAVE_VIDEO_BUDGET bytes.
+  const depth = detector.engines + 1;
+  // Drawing holds every frame of the batches in flight and the one being filled (`stride` frames
+  // per image): smaller batches for big frames keep that under SAVE_VIDEO_BUDGET bytes.
   const frameBytes = video.width * video.height * 3;
   const batch = o.saveVideo
-    ? Math.max(1, Math.min(detector.batch, Math.floor(SAVE_VIDEO_BUDGET / (3 * o.stride * frameBytes))))
+    ? Math.max(
+        1,
+        Math.min(detector.batch, Math.floor(SAVE_VIDEO_BUDGET / ((depth + 1) * o.stride * frameBytes))),
+      )
     : detector.batch;
   let overlay: Overlay = EMPTY_OVERLAY;
 
@@ -132,8 +137,8 @@ export async function inferVideo(
   const inFlight: Promise<void>[] = [];
   let chain: Promise<void> = Promise.resolve();
   const launch = async (slot: ReturnType<OnnxDetector["slot"]>, frames: VideoFrame[]): Promise<void> => {
-    // Two batches in the engine at most: wait for the older one's results first.
-    if (inFlight.length >= 2) await inFlight.shift();
+    // `depth` batches in the engines at most: wait for the oldest one's results first.
+    if (inFlight.length >= depth) await inFlight.shift();
     const detecting = detector.detect(slot, post);
     detecting.catch(() => undefined); // reached through the chain; no unhandled rejection meanwhile
     // Results are handled in order: batch k's after batch k-1's.

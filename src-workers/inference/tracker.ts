@@ -3,12 +3,12 @@
  * confidence; high ones are matched first to confirmed and lost tracks, low ones then rescue
  * confirmed tracks the first stage left (an object that dims for a frame keeps its id); a new
  * track is tentative until matched again (so one-frame false positives get no id), and a lost
- * track is dropped after `buffer` sampled frames without a match. Matching is optimal (Hungarian)
- * on IoU, against boxes moved on by each track's smoothed velocity, since with
+ * track is dropped after `buffer` sampled frames without a match. Matching is optimal (minimum cost,
+ * assignment.ts) on IoU, against boxes moved on by each track's smoothed velocity, since with
  * a frame stride objects move a fair way between samples. Matching ignores the class by default (as
  * Ultralytics' trackers do): a detector that wavers between two classes for one object keeps one id.
  */
-import { assign } from "./assignment.js";
+import { solveSparse } from "./assignment.js";
 
 export type Xyxy = readonly [number, number, number, number];
 
@@ -105,7 +105,8 @@ export class Tracker {
     const rest = s1.tracks.filter((t) => t.state === "tracked");
     const s2 = match(rest, low, dets, o.lowMatchIou, o.classAware);
     for (const [t, d] of s2.matches) ids[d] = this.hit(t, dets[d]!);
-    for (const t of s1.tracks) if (!s2.matches.some(([m]) => m === t)) miss(t);
+    const rescued = new Set(s2.matches.map(([t]) => t));
+    for (const t of s1.tracks) if (!rescued.has(t)) miss(t);
     // 3: tentative tracks get their second chance with the high detections left.
     const s3 = match(tentative, s1.dets, dets, o.tentativeIou, o.classAware);
     for (const [t, d] of s3.matches) ids[d] = this.hit(t, dets[d]!);
@@ -177,8 +178,10 @@ interface StageResult {
 
 /**
  * Optimal IoU matching (within each class when classAware); pairs below minIou are never matched.
- * The problem splits into groups linked by possible pairs, solved one by one: most are a single
- * pair, so a crowded frame costs about what its overlaps cost, not (tracks + detections)^3.
+ * Crowded frames have hundreds of tracks and detections and this runs three times a frame, so the
+ * possible pairs are kept in flat arrays and the solver works on them alone. Tracks linked by no
+ * possible pair never interact, so the problem is one set of groups: matches come out a group at a
+ * time (groups in the order of their first track, by track within one).
  */
 function match(
   tracks: readonly Track[],
@@ -189,17 +192,21 @@ function match(
 ): StageResult {
   const nt = tracks.length;
   const nd = detIdx.length;
-  const parent = Array.from({ length: nt + nd }, (_, i) => i);
+  const parent = new Int32Array(nt + nd);
+  for (let i = 0; i < parent.length; i++) parent[i] = i;
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
     return i;
   };
-  // 1 - IoU of the possible pairs (Infinity elsewhere), in flat arrays: crowded frames have
-  // hundreds of tracks and detections, and this runs three times a frame.
-  const costs = new Float64Array(nt * nd).fill(Infinity);
   const db = new Float64Array(4 * nd);
   detIdx.forEach((d, k) => db.set(dets[d]!.xyxy, 4 * k));
-  tracks.forEach((t, ti) => {
+  // Possible pairs by track (CSR), by detection; cost - limit where 1 - IoU is below the limit.
+  const limit = 1 - minIou;
+  const start = new Int32Array(nt + 1);
+  let np = 0;
+  const { col, gain } = scratch(nt * nd);
+  for (let ti = 0; ti < nt; ti++) {
+    const t = tracks[ti]!;
     const [x1, y1, x2, y2] = toXyxy(t.box);
     const area = (x2 - x1) * (y2 - y1);
     for (let di = 0; di < nd; di++) {
@@ -212,25 +219,27 @@ function match(
       const inter = w * h;
       const v = inter / (area + (db[o + 2]! - db[o]!) * (db[o + 3]! - db[o + 1]!) - inter);
       if (v < minIou) continue;
-      costs[ti * nd + di] = 1 - v;
       parent[find(ti)] = find(nt + di);
+      const cost = 1 - v;
+      // At the limit, matching gains nothing over leaving both alone.
+      if (!(cost < limit)) continue;
+      col[np] = di;
+      gain[np++] = cost - limit;
     }
-  });
-  const groups = new Map<number, { ts: number[]; ds: number[] }>();
-  for (let i = 0; i < parent.length; i++) {
+    start[ti + 1] = np;
+  }
+  const colOf = solveSparse({ rows: nt, cols: nd, start, col, gain });
+  // Groups numbered in the order of their smallest member (a track when they have one).
+  const groupOf = new Int32Array(nt + nd).fill(-1);
+  let groups = 0;
+  for (let i = 0; i < nt; i++) {
     const root = find(i);
-    let g = groups.get(root);
-    if (!g) groups.set(root, (g = { ts: [], ds: [] }));
-    if (i < nt) g.ts.push(i);
-    else g.ds.push(i - nt);
+    if (groupOf[root]! < 0) groupOf[root] = groups++;
   }
-  const matches: [Track, number][] = [];
-  for (const { ts, ds } of groups.values()) {
-    if (ts.length === 0 || ds.length === 0) continue;
-    const cost = ts.map((ti) => ds.map((di) => costs[ti * nd + di]!));
-    for (const [r, c] of assign(cost, ds.length, 1 - minIou).matches)
-      matches.push([tracks[ts[r]!]!, detIdx[ds[c]!]!]);
-  }
+  const byGroup: [Track, number][][] = Array.from({ length: groups }, () => []);
+  for (let ti = 0; ti < nt; ti++)
+    if (colOf[ti]! >= 0) byGroup[groupOf[find(ti)]!]!.push([tracks[ti]!, detIdx[colOf[ti]!]!]);
+  const matches = byGroup.flat();
   const usedT = new Set(matches.map(([t]) => t));
   const usedD = new Set(matches.map(([, d]) => d));
   return {
@@ -238,6 +247,17 @@ function match(
     tracks: tracks.filter((t) => !usedT.has(t)),
     dets: detIdx.filter((d) => !usedD.has(d)),
   };
+}
+
+let pairBuffers = { col: new Int32Array(0), gain: new Float64Array(0) };
+
+/** Pair arrays of at least n entries, reused between calls (match runs three times a frame). */
+function scratch(n: number): { col: Int32Array; gain: Float64Array } {
+  if (pairBuffers.col.length < n) {
+    const size = Math.max(n, 2 * pairBuffers.col.length);
+    pairBuffers = { col: new Int32Array(size), gain: new Float64Array(size) };
+  }
+  return pairBuffers;
 }
 
 export function iou(a: Xyxy, b: Xyxy): number {

@@ -67,7 +67,7 @@ async function inParallel(items: string[], fn: (item: string) => Promise<void>):
 }
 
 /** fsync a file or directory by path; one that is gone meanwhile (a later message removed it) needs none. */
-async function fsyncFile(path: string): Promise<void> {
+export async function fsyncFile(path: string): Promise<void> {
   let fh;
   try {
     fh = await open(path, "r");

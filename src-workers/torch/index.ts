@@ -12,3 +12,4 @@ export { Tensor, type Operand, type Scalar } from "./tensor.js";
 export type { Reduction } from "./native.js";
 export * from "./optim/index.js";
 export * from "./safetensors/index.js";
+export * from "./distributed.js";

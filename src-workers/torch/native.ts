@@ -289,6 +289,24 @@ export interface NativeTorch {
   isAutocastEnabled(): boolean;
   liveTensors(): { count: number; bytes: number };
   buildInfo(): { torchVersion: string; cuda: boolean; cxx11Abi: number };
+  // distributed (c10d): every collective settles off the JS thread
+  distInit(o: {
+    backend: "gloo" | "nccl";
+    host: string;
+    port: number;
+    rank: number;
+    worldSize: number;
+    timeoutMs: number;
+  }): Promise<number>;
+  distAllreduce(
+    group: number,
+    ts: readonly N[],
+    o: { op: "sum" | "avg"; grads: boolean; bucketBytes: number },
+  ): Promise<void>;
+  distBroadcast(group: number, ts: readonly N[], root: number, o: { bucketBytes: number }): Promise<void>;
+  distBarrier(group: number): Promise<void>;
+  distDestroy(group: number): void;
+  distBackends(): { gloo: boolean; nccl: boolean };
 }
 
 export const ADDON_PATH = join(packageRoot(), "native", "torch", "build", "Release", "azaion_torch.node");

@@ -6,11 +6,11 @@
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll } from "vitest";
+import { freeRabbitMqPort } from "../../src-workers/core/free-port.js";
 import { repoRoot } from "./cli.js";
 
 const run = promisify(execFile);
@@ -41,23 +41,6 @@ function alive(pid: number): boolean {
   }
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-
-/** A port p with p, p + 1 and p + 10000 free on loopback. */
-async function freePorts(): Promise<number> {
-  for (let i = 0; i < 200; i++) {
-    const p = 20_000 + Math.floor(Math.random() * 30_000);
-    if ((await portFree(p)) && (await portFree(p + 1)) && (await portFree(p + 10_000))) return p;
-  }
-  throw new Error("no free ports for RabbitMQ");
-}
-
 export function useRabbitMq(): RabbitMq {
   let dir = "";
   let port = 0;
@@ -70,7 +53,12 @@ export function useRabbitMq(): RabbitMq {
       return port;
     },
     get env(): NodeJS.ProcessEnv {
-      return { AZAION_QUEUE__HOST: "127.0.0.1", AZAION_QUEUE__PORT: String(port), AZAION_QUEUE_PASSWORD: "" };
+      return {
+        AZAION_QUEUE__HOST: "127.0.0.1",
+        AZAION_QUEUE__PORT: String(port),
+        AZAION_QUEUE__AMQP_PORT: String(port + 1),
+        AZAION_QUEUE_PASSWORD: "",
+      };
     },
     async start() {
       await run("bash", [SCRIPT, "start", dir, String(port)], { timeout: 120_000 });
@@ -89,7 +77,7 @@ export function useRabbitMq(): RabbitMq {
   };
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "azaion-rabbitmq-"));
-    port = await freePorts();
+    port = await freeRabbitMqPort();
     await broker.start();
   }, 150_000);
   afterAll(async () => {

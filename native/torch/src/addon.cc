@@ -32,7 +32,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   RegisterTensor(env, exports);
   Export(env, exports, "setErrorClass", SetErrorClassFn);
   for (Registrar r : {RegisterCreation, RegisterMath, RegisterReduce, RegisterIndex, RegisterShape, RegisterNN,
-                      RegisterOptim, RegisterNms, RegisterRuntime}) {
+                      RegisterOptim, RegisterNms, RegisterRuntime, RegisterDistributed}) {
     r(env, exports);
   }
   return exports;

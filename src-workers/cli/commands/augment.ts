@@ -13,6 +13,7 @@ import { augmentPaths } from "../../augment/state.js";
 import type { CliContext } from "../context.js";
 import { wholeOption } from "../options.js";
 import type { ProgressBar } from "../progress.js";
+import { augmentWorker, submitAugment } from "./augment-queue.js";
 
 interface AugmentFlags {
   readonly once?: boolean;
@@ -22,6 +23,9 @@ interface AugmentFlags {
   readonly source?: string;
   readonly out?: string;
   readonly rescanSeconds?: string;
+  readonly worker?: boolean;
+  readonly submit?: boolean;
+  readonly prefetch?: string;
 }
 
 /** The real transforms, loaded by module so worker threads can import them too. */
@@ -43,7 +47,13 @@ Every pair is written to a temporary file and renamed in, label first, so a cras
 never leaves half an image or an image without its label; a restart finishes the work.
 
 Exit status: --once: 0 all sources done, 1 some sources are quarantined or failed; --watch: 0 after
-SIGTERM or SIGINT (the images in flight are finished first); 2 wrong usage.`;
+SIGTERM or SIGINT (the images in flight are finished first); 2 wrong usage.
+
+Work queue (any number of workers on any machines sharing the data root; README "Work queues"):
+  azaion augment --submit   one job per source that needs processing, on queue.augment_queue
+  azaion augment --worker   take jobs, write their 8 pairs exactly as above, ack once on disk
+Paths in jobs are relative to the data root, so every machine may mount it elsewhere (--root).
+Do not run --once or --watch on the same output folder while workers run.`;
 
 export function registerAugment(program: Command, ctx: CliContext): void {
   program
@@ -64,9 +74,31 @@ export function registerAugment(program: Command, ctx: CliContext): void {
     .option("--source <dir>", "folder holding images/ and labels/ to read (default: <root>/data)")
     .option("--out <dir>", "folder to write images/ and labels/ into (default: <root>/data-processed)")
     .option("--rescan-seconds <n>", "--watch: seconds between full rescans, besides file events (default 30)")
+    .option("--submit", "publish a job per source that needs processing to the work queue, then exit")
+    .option("--worker", "take jobs from the work queue until stopped (SIGTERM finishes the jobs in flight)")
+    .option(
+      "--prefetch <n>",
+      "--worker: jobs held and run at once, one thread each (default: config queue.prefetch)",
+    )
     .addHelpText("after", HELP_AFTER)
     .action(async (flags: AugmentFlags) => {
-      if (flags.once && flags.watch) throw new UsageError("choose one of --once and --watch");
+      const modes = [flags.once, flags.watch, flags.worker, flags.submit].filter((m) => m === true);
+      if (modes.length > 1) throw new UsageError("choose one of --once, --watch, --submit and --worker");
+      if (flags.prefetch !== undefined && !flags.worker) throw new UsageError("--prefetch needs --worker");
+      if (flags.worker) {
+        for (const [flag, v] of [
+          ["--workers", flags.workers],
+          ["--seed", flags.seed],
+          ["--source", flags.source],
+          ["--out", flags.out],
+        ] as const)
+          if (v !== undefined)
+            throw new UsageError(`${flag} does not go with --worker: each job says its own`);
+        const prefetch =
+          flags.prefetch === undefined ? undefined : wholeOption("--prefetch", flags.prefetch, 1, 1024);
+        await augmentWorker(ctx, prefetch);
+        return;
+      }
       const watch = flags.watch === true;
       const workers =
         flags.workers === undefined
@@ -83,6 +115,11 @@ export function registerAugment(program: Command, ctx: CliContext): void {
       const source = resolve(flags.source ?? join(layout!.data.images, ".."));
       const out = resolve(flags.out ?? join(layout!.processed.images, ".."));
       if (source === out) throw new UsageError("--source and --out must be different folders");
+      if (flags.submit) {
+        if (flags.workers !== undefined) throw new UsageError("--workers does not go with --submit");
+        await submitAugment(ctx, { source, out, seed });
+        return;
+      }
 
       const runner = await openRunner({ variantModule: PIPELINE, out }, workers);
       const log = new AugmentLog(ctx, watch);

@@ -3,6 +3,7 @@
  * The work is in data/convert; this file is options, help text and the closing summary.
  */
 import { Option, type Command } from "commander";
+import { emitJobEvent } from "../../host/event-sink.js";
 import { UsageError } from "../../core/errors.js";
 import { FROM_FORMATS, TO_FORMATS, type FromFormat, type ToFormat } from "../../data/convert/readers.js";
 import { reportPath, summaryLines } from "../../data/convert/report.js";
@@ -90,6 +91,7 @@ export function registerConvert(program: Command, ctx: CliContext): void {
         { catalog: ctx.catalog(), log, progress: (label, total) => ctx.progress(label, total) },
       );
       for (const line of summaryLines(report)) ctx.out(line);
+      emitJobEvent({ type: "result", paths: { out: report.out, report: reportPath(report.out) } });
       ctx.info(`report: ${reportPath(report.out)}`);
       ctx.summarise(log, "convert");
     });

@@ -1,6 +1,7 @@
 /** `azaion export`: weights -> ONNX (NMS inside or raw), TensorRT engine (FP16/INT8) or RKNN. */
 import { basename, sep } from "node:path";
 import type { Command } from "commander";
+import { emitJobEvent } from "../../host/event-sink.js";
 import { UsageError } from "../../core/errors.js";
 import { loadSecrets } from "../../core/secrets.js";
 import { FORMATS, planExport, type ExportFormat } from "../../export/plan.js";
@@ -121,6 +122,10 @@ export function registerExport(program: Command, ctx: CliContext): void {
         progress.finish();
         const secs = ((Date.now() - t0) / 1000).toFixed(1);
         ctx.out(`export: ${r.output}${r.sidecar ? ` (+ ${r.sidecar})` : ""} in ${secs} s`);
+        emitJobEvent({
+          type: "result",
+          paths: { output: r.output, ...(r.sidecar ? { sidecar: r.sidecar } : {}) },
+        });
       } finally {
         progress.finish();
       }

@@ -10,6 +10,7 @@ import { registerModel } from "./model.js";
 import { registerPlatform } from "./platform.js";
 import { registerPredict } from "./predict.js";
 import { registerQueue } from "./queue.js";
+import { registerServe } from "./serve.js";
 import { registerSynth } from "./synth.js";
 import { registerTrain, registerVal } from "./train.js";
 import { registerValidate } from "./validate.js";
@@ -36,4 +37,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerPlatform(program, ctx);
   registerModel(program, ctx);
   registerQueue(program, ctx);
+  registerServe(program, ctx);
 }

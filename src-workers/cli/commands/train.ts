@@ -16,6 +16,7 @@ import { decideCache, type CacheMode } from "../../yolo/data/cache-budget.js";
 import { createLoader } from "../../yolo/data/loader.js";
 import { autoBatch } from "../../yolo/engine/autobatch.js";
 import { Callbacks } from "../../yolo/engine/callbacks.js";
+import type { DataParallel } from "../../yolo/engine/data-parallel.js";
 import { loadTrainState } from "../../yolo/engine/checkpoint.js";
 import { OPTIMIZERS, type TrainArgs } from "../../yolo/engine/defaults.js";
 import { Trainer } from "../../yolo/engine/trainer.js";
@@ -26,10 +27,12 @@ import { SCALES, type Scale } from "../../yolo/model/spec.js";
 import type { CliContext } from "../context.js";
 import { formTrainingDataset } from "./dataset-form.js";
 import { bool, evaluate, loadSplit, num, parseArgs } from "./train-common.js";
+import { emitTrainResult, MAX_SAMPLES, trainEventCallbacks } from "./train-events.js";
+import { addDistributedOptions, prepareWorker, distributedRole, joinGroup, launchTraining, workerDevice, type DistributedFlags } from "./train-distributed.js"; // prettier-ignore
 
 export { registerVal } from "./val.js";
 
-interface TrainFlags {
+interface TrainFlags extends DistributedFlags {
   readonly data?: string;
   readonly model: string;
   readonly weights?: string;
@@ -47,6 +50,7 @@ interface TrainFlags {
   readonly device?: string;
   readonly amp?: string;
   readonly cache?: string;
+  readonly samples: string;
 }
 
 /** Pretrained tensors whose shapes fit the model (Ultralytics' intersect_dicts): a new head keeps its init. */
@@ -83,7 +87,7 @@ interface Plan {
 }
 
 /** The run to do: a new one from the flags, or the saved one of --resume with epochs/device/data changed. */
-async function plan(f: TrainFlags, saveDir: string, ctx: CliContext): Promise<Plan> {
+async function plan(f: TrainFlags, saveDir: string, ctx: CliContext, main = true): Promise<Plan> {
   const statePath = join(saveDir, "weights", "last.state.safetensors");
   const amp = bool("--amp", f.amp);
   const given = {
@@ -124,7 +128,8 @@ async function plan(f: TrainFlags, saveDir: string, ctx: CliContext): Promise<Pl
       model: { scale: saved.info.scale as Scale, nc: saved.info.nc, names: saved.info.names },
     };
   }
-  if (existsSync(join(saveDir, "weights")))
+  // Ranks other than 0 start while rank 0 may already have made it.
+  if (main && existsSync(join(saveDir, "weights")))
     throw new UsageError(`${saveDir} already holds a run; give another --name or --resume it`);
   if (!SCALES.includes(f.model as Scale))
     throw new UsageError(`--model ${f.model}: expected ${SCALES.join(", ")}`);
@@ -169,14 +174,27 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       "keep decoded, resized images in RAM (each loader thread its own copy; the same results, faster " +
         "epochs): true|false|auto (default auto: when they fit a quarter of the available memory)",
     )
+    .option(
+      "--samples <n>",
+      `after each epoch, draw the model's predictions on the first n validation images into runs/<name>/samples/ (0-${MAX_SAMPLES})`,
+      "0",
+    )
     .action(async (f: TrainFlags) => {
+      const samples = num("--samples", f.samples) ?? 0;
+      if (samples < 0 || samples > MAX_SAMPLES)
+        throw new UsageError(`--samples ${f.samples}: expected 0-${MAX_SAMPLES}`);
+      const role = distributedRole(f, process.env);
+      if (role.kind === "launcher") return void (process.exitCode = await launchTraining(role, f, ctx));
+      const worker = role.kind === "worker" ? prepareWorker(role, f) : null;
+      const main = worker === null || worker.rank === 0;
       const threads = num("--threads", f.threads);
       if (threads !== undefined) torch.setNumThreads(threads);
       if (f.name === "" || /[/\\]|^\.\.?$/.test(f.name))
         throw new UsageError(`--name "${f.name}": expected a plain folder name`);
       const saveDir = join(dataRootLayout(ctx.config().root).runs, f.name);
-      const p = await plan(f, saveDir, ctx);
+      const p = await plan(f, saveDir, ctx, main);
       let run = p.run;
+      if (worker) run = parseArgs({ ...run, device: workerDevice(worker, run) });
       const data = run.data!;
       const trainDs = await loadSplit(data, "train", p.model.nc ?? undefined, ctx);
       const nc = p.model.nc ?? trainDs.names.length;
@@ -201,15 +219,13 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       const cache = decideCache(run.cache, { train: trainDs.items, val: valDs.items, imgsz: run.imgsz,
         threads: Math.min(run.workers, availableParallelism(), run.batch) }); // prettier-ignore
       ctx.info(`image cache: ${cache.reason}`);
-      const train = createLoader(trainDs, { imgsz: run.imgsz, batch: run.batch, train: true, seed: run.seed,
-        epochs: run.epochs, closeMosaic: run.close_mosaic, hyp, workers: run.workers, cache: cache.cache }); // prettier-ignore
-      const val = createLoader(valDs, {
-        imgsz: run.imgsz,
-        batch: run.batch * 2,
-        train: false,
-        workers: run.workers,
-        cache: cache.cache,
-      });
+      // As Ultralytics: each rank loads batch // world_size images of its shard; args.batch stays global.
+      const shard = worker ? { batch: Math.floor(run.batch / worker.worldSize), rank: worker.rank, worldSize: worker.worldSize } : { batch: run.batch }; // prettier-ignore
+      const train = createLoader(trainDs, { imgsz: run.imgsz, train: true, seed: run.seed, epochs: run.epochs,
+        closeMosaic: run.close_mosaic, hyp, workers: run.workers, cache: cache.cache, ...shard }); // prettier-ignore
+      const val = main ? createLoader(valDs, { imgsz: run.imgsz, batch: run.batch * 2, train: false,
+        workers: run.workers, cache: cache.cache }) : null; // prettier-ignore
+      let ddp: DataParallel | null = null;
       try {
         if (f.weights !== undefined && !p.resume) {
           const t = transfer(model, await pretrained(resolve(f.weights)));
@@ -218,8 +234,13 @@ export function registerTrain(program: Command, ctx: CliContext): void {
             ctx.info(`skipped ${t.skipped.length} tensors whose shapes differ (e.g. another nc): ${t.skipped.slice(0, 6).join(", ")}${t.skipped.length > 6 ? ", ..." : ""}`); // prettier-ignore
         }
         const cb = progressCallbacks(ctx, run, train.batchesPerEpoch);
+        ddp = worker ? await joinGroup(worker, run.device) : null;
+        // Events for the UI come from rank 0 only (the others would repeat them).
+        if (main)
+          trainEventCallbacks(cb, { saveDir, valFiles: valDs.items.map((it) => it.file), samples, imgsz: run.imgsz,
+            device: run.device, catalog: ctx.catalog(), info: (t) => ctx.info(t) }); // prettier-ignore
         const trainer = new Trainer({ model, train, val, saveDir, callbacks: cb, args: p.resume ? p.trainerArgs : run,
-          ...(p.resume ? { resume: p.resume } : {}), source: f.weights ?? `yolo11${model.scale}` }); // prettier-ignore
+          ...(p.resume ? { resume: p.resume } : {}), source: f.weights ?? `yolo11${model.scale}`, ddp }); // prettier-ignore
         const onSigint = () => {
           ctx.info("stopping after this epoch (its checkpoint can be resumed); Ctrl+C again to abort");
           trainer.requestStop();
@@ -227,10 +248,12 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         };
         process.once("SIGINT", onSigint);
         const r = await trainer.train().finally(() => process.off("SIGINT", onSigint));
+        if (!main || !val) return; // rank 0 reports and validates
         ctx.out(
           `train: ${r.epochsRun} epochs${r.earlyStop ? " (early stop)" : ""}, best mAP50-95 ${r.bestFitness?.toFixed(4) ?? "-"}` +
             ` at epoch ${r.bestEpoch === null ? "-" : r.bestEpoch + 1} -> ${saveDir}`,
         );
+        emitTrainResult(saveDir, r.best, r.last);
         // As Ultralytics' final_eval: validate best with every output into the run folder.
         const { loadDetector } = await import("../../yolo/predict/load.js");
         const best = await loadDetector(r.best, { fuse: true });
@@ -242,11 +265,13 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           best.model.dispose();
         }
       } finally {
+        ddp?.group.destroy();
         model.dispose();
         await train.close();
-        await val.close();
+        await val?.close();
       }
     });
+  addDistributedOptions(program.commands.find((c) => c.name() === "train")!);
 }
 
 function progressCallbacks(ctx: CliContext, run: TrainArgs, batches: number): Callbacks {

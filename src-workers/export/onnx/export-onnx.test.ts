@@ -227,7 +227,7 @@ describe("ONNX export: NMS inside", () => {
     const exp = exportOnnx(det.model, { imgsz: IMGSZ, batchMax: 8, ...NMS, version: "9.9.9", date });
     const m = decodeModel(exp.bytes);
     expect(m.opset).toBe(17);
-    expect(m.inputs).toEqual([{ name: "images", shape: ["batch", 3, IMGSZ, IMGSZ] }]);
+    expect(m.inputs).toEqual([{ name: "images", elemType: 1, shape: ["batch", 3, IMGSZ, IMGSZ] }]);
     expect(m.outputs.map((o) => o.name)).toEqual(["detections", "num_detections"]);
     expect(m.ops.NonMaxSuppression).toBe(1);
     const md = m.metadata;

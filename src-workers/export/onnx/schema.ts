@@ -152,6 +152,8 @@ export interface NodeProto {
   output: string[];
   name: string;
   opType: string;
+  /** Operator set domain; absent: the default ONNX domain. */
+  domain?: string;
   attribute: AttributeProto[];
 }
 
@@ -180,6 +182,8 @@ export interface ModelProto {
   docString: string;
   graph: GraphProto;
   metadata: ReadonlyArray<readonly [string, string]>;
+  /** Operator sets besides the default domain's (com.microsoft for contrib ops). */
+  extraOpsets?: readonly { domain: string; version: number }[];
 }
 
 let root: protobuf.Root | null = null;
@@ -210,7 +214,7 @@ export function encodeModel(m: ModelProto): Uint8Array {
   const g = m.graph;
   const message = type.fromObject({
     ir_version: m.irVersion,
-    opset_import: [{ domain: "", version: m.opsetVersion }],
+    opset_import: [{ domain: "", version: m.opsetVersion }, ...(m.extraOpsets ?? [])],
     producer_name: m.producerName,
     producer_version: m.producerVersion,
     doc_string: m.docString,
@@ -221,6 +225,7 @@ export function encodeModel(m: ModelProto): Uint8Array {
         output: n.output,
         name: n.name,
         op_type: n.opType,
+        ...(n.domain === undefined ? {} : { domain: n.domain }),
         attribute: n.attribute.map((a) => ({ ...a, ...(a.t ? { t: tensor(a.t) } : {}) })),
       })),
       initializer: g.initializer.map(tensor),
@@ -238,10 +243,28 @@ export interface DecodedModel {
   readonly opset: number;
   readonly producer: string;
   readonly metadata: Readonly<Record<string, string>>;
-  readonly inputs: readonly { name: string; shape: Dim[] }[];
-  readonly outputs: readonly { name: string; shape: Dim[] }[];
+  readonly opsets: readonly { domain: string; version: number }[];
+  readonly inputs: readonly DecodedValue[];
+  readonly outputs: readonly DecodedValue[];
   readonly ops: Readonly<Record<string, number>>;
+  readonly nodes: readonly DecodedNode[];
   readonly initializers: number;
+}
+
+export interface DecodedValue {
+  readonly name: string;
+  /** TensorProto.DataType code (0 when the file does not say). */
+  readonly elemType: number;
+  readonly shape: Dim[];
+}
+
+/** A node with its int and string attributes (the others are left out). */
+export interface DecodedNode {
+  readonly opType: string;
+  readonly domain: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly attributes: Readonly<Record<string, number | string>>;
 }
 
 interface RawDim {
@@ -250,7 +273,14 @@ interface RawDim {
 }
 interface RawValueInfo {
   name: string;
-  type?: { tensor_type?: { shape?: { dim?: RawDim[] } } };
+  type?: { tensor_type?: { elem_type?: number; shape?: { dim?: RawDim[] } } };
+}
+interface RawNode {
+  op_type: string;
+  domain?: string;
+  input?: string[];
+  output?: string[];
+  attribute?: { name: string; i?: number; s?: Uint8Array }[];
 }
 interface RawModel {
   ir_version?: number;
@@ -258,7 +288,7 @@ interface RawModel {
   opset_import?: { domain?: string; version?: number }[];
   metadata_props?: { key: string; value: string }[];
   graph?: {
-    node?: { op_type: string }[];
+    node?: RawNode[];
     initializer?: unknown[];
     input?: RawValueInfo[];
     output?: RawValueInfo[];
@@ -272,14 +302,37 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
     (v.type?.tensor_type?.shape?.dim ?? []).map((d) => d.dim_param ?? d.dim_value ?? "?");
   const ops: Record<string, number> = {};
   for (const n of raw.graph?.node ?? []) ops[n.op_type] = (ops[n.op_type] ?? 0) + 1;
+  const value = (v: RawValueInfo): DecodedValue => ({
+    name: v.name,
+    elemType: v.type?.tensor_type?.elem_type ?? 0,
+    shape: shape(v),
+  });
+  const attributes = (n: RawNode): Record<string, number | string> =>
+    Object.fromEntries(
+      (n.attribute ?? []).flatMap((a): [string, number | string][] =>
+        a.i !== undefined
+          ? [[a.name, a.i]]
+          : a.s !== undefined
+            ? [[a.name, Buffer.from(a.s).toString("utf8")]]
+            : [],
+      ),
+    );
   return {
     irVersion: raw.ir_version ?? 0,
     opset: (raw.opset_import ?? []).find((o) => (o.domain ?? "") === "")?.version ?? 0,
     producer: raw.producer_name ?? "",
     metadata: Object.fromEntries((raw.metadata_props ?? []).map((p) => [p.key, p.value])),
-    inputs: (raw.graph?.input ?? []).map((v) => ({ name: v.name, shape: shape(v) })),
-    outputs: (raw.graph?.output ?? []).map((v) => ({ name: v.name, shape: shape(v) })),
+    opsets: (raw.opset_import ?? []).map((o) => ({ domain: o.domain ?? "", version: o.version ?? 0 })),
+    inputs: (raw.graph?.input ?? []).map(value),
+    outputs: (raw.graph?.output ?? []).map(value),
     ops,
+    nodes: (raw.graph?.node ?? []).map((n) => ({
+      opType: n.op_type,
+      domain: n.domain ?? "",
+      inputs: n.input ?? [],
+      outputs: n.output ?? [],
+      attributes: attributes(n),
+    })),
     initializers: raw.graph?.initializer?.length ?? 0,
   };
 }

@@ -34,6 +34,25 @@ export interface LoaderOptions {
   readonly prefetch?: number;
   /** Keep loaded images in RAM (per worker thread). */
   readonly cache?: boolean;
+  /**
+   * Data-parallel training: this process's shard of every epoch, as torch's DistributedSampler. The
+   * epoch's shuffled order (the same seed on every rank) is padded with its first indices to a multiple
+   * of worldSize and rank takes every worldSize-th index from rank on; `batch` is then the per-rank batch.
+   * Batch k of all ranks together holds the images of batch k of one process with batch * worldSize.
+   */
+  readonly rank?: number;
+  readonly worldSize?: number;
+}
+
+/** The rank's share of an epoch's order: padded to a multiple of world, then every world-th from rank. */
+export function shardOrder(order: readonly number[], rank: number, world: number): number[] {
+  if (world === 1 || order.length === 0) return [...order];
+  const total = Math.ceil(order.length / world) * world;
+  const padded = [...order];
+  while (padded.length < total) padded.push(...order.slice(0, total - padded.length));
+  const out: number[] = [];
+  for (let i = rank; i < total; i += world) out.push(padded[i]!);
+  return out;
 }
 
 export interface Loader extends BatchSource {
@@ -62,6 +81,11 @@ export function createLoader(ds: Dataset, o: LoaderOptions): Loader {
     cache: o.cache ?? false,
   };
   const items = ds.items;
+  const world = o.worldSize ?? 1;
+  const rank = o.rank ?? 0;
+  if (!Number.isInteger(world) || world < 1 || !Number.isInteger(rank) || rank < 0 || rank >= world)
+    throw new RangeError(`loader: rank ${rank} of world size ${world}: expected 0 <= rank < world size`);
+  const shardSize = Math.ceil(items.length / world);
   // As Ultralytics' build_dataloader: no more threads than cores or images a batch; more would only take
   // cores from the training step (libtorch's threads) without loading any faster.
   const threads = Math.min(o.workers ?? 0, availableParallelism(), o.batch > 1 ? o.batch : 0);
@@ -84,7 +108,7 @@ export function createLoader(ds: Dataset, o: LoaderOptions): Loader {
   };
 
   async function* epoch(e: number): AsyncGenerator<Batch> {
-    const idx = order(e);
+    const idx = shardOrder(order(e), rank, world);
     const jobs: BatchJob[] = [];
     for (let i = 0; i < idx.length; i += o.batch)
       jobs.push({ epoch: e, indices: idx.slice(i, i + o.batch), mosaic: mosaicAt(e) });
@@ -107,7 +131,7 @@ export function createLoader(ds: Dataset, o: LoaderOptions): Loader {
 
   return {
     size: items.length,
-    batchesPerEpoch: Math.ceil(items.length / o.batch),
+    batchesPerEpoch: Math.ceil(shardSize / o.batch),
     workers: run.threads,
     mosaicAt,
     epoch,

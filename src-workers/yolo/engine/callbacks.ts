@@ -2,6 +2,7 @@
  * Training events named as Ultralytics' callbacks, as a typed emitter: the CLI's progress, the
  * tests' probes and any UI listen here instead of the trainer printing.
  */
+import type { DetectionModel } from "../model/detection-model.js";
 import type { TrainArgs } from "./defaults.js";
 import type { ResultsRow } from "./results.js";
 
@@ -38,7 +39,13 @@ export interface TrainEvents {
     readonly bestFitness: number | null;
     readonly epochSeconds: number;
   };
-  on_model_save: { readonly epoch: number; readonly last: string; readonly best: string | null };
+  on_model_save: {
+    readonly epoch: number;
+    readonly last: string;
+    readonly best: string | null;
+    /** The EMA model just saved (eval mode): listeners may run it under no-grad, never train or change it. */
+    readonly ema?: DetectionModel;
+  };
   on_train_end: {
     readonly epochsRun: number;
     readonly lastEpoch: number;

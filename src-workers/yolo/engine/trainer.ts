@@ -3,6 +3,8 @@
  * iteration, optimizer step every `accumulate` batches (grad-norm clip 10), EMA, LR factor per epoch,
  * mixed precision on CUDA (float16 autocast for the forward, loss in float32, GradScaler),
  * validation of the EMA model, fitness = mAP50-95, last/best checkpoints, patience, events.
+ * With `ddp` one rank of distributed data-parallel training (data-parallel.ts): gradients summed over
+ * the ranks before each step; EMA, validation, checkpoints, results and plots on rank 0 only.
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -12,6 +14,7 @@ import { saveWeights } from "../io/weights.js";
 import { DetectionLoss } from "../loss/detection-loss.js";
 import type { DetectionModel } from "../model/detection-model.js";
 import { ModelEMA } from "../model/ema.js";
+import { BatchNorm2d } from "../nn/layers.js";
 import { Callbacks } from "./callbacks.js";
 import {
   checkModel,
@@ -21,6 +24,7 @@ import {
   weightsMeta,
   type TrainProgress,
 } from "./checkpoint.js";
+import type { DataParallel, Loss3 } from "./data-parallel.js";
 import { checkDevice, trainArgs } from "./defaults.js";
 import { GradScaler, optimizerStep } from "./grad-scaler.js";
 import { buildOptimizer } from "./optimizer.js";
@@ -44,6 +48,16 @@ export interface TrainerOptions {
   readonly resume?: string;
   /** Recorded in the weights' metadata. */
   readonly source?: string;
+  /**
+   * This process's rank in data-parallel training; `train` then gives this rank's shard with the per-rank
+   * batch, while args.batch stays the global batch (accumulation, weight decay and warmup follow it).
+   */
+  readonly ddp?: DataParallel | null;
+  /**
+   * BatchNorm layers normalise with their running statistics (eval mode) while everything trains: a
+   * batch then has the same gradient however it is split over ranks (the data-parallel equality tests).
+   */
+  readonly batchNormEval?: boolean;
 }
 
 export interface TrainResult {
@@ -57,8 +71,6 @@ export interface TrainResult {
   readonly earlyStop: boolean;
   readonly rows: readonly ResultsRow[];
 }
-
-type Loss3 = [number, number, number];
 
 export class Trainer {
   readonly callbacks: Callbacks;
@@ -76,7 +88,10 @@ export class Trainer {
   }
 
   async train(): Promise<TrainResult> {
-    const { model, train, val, saveDir } = this.o;
+    const { model, train, saveDir } = this.o;
+    const ddp = this.o.ddp ?? null;
+    const main = ddp === null || ddp.isMain;
+    const val = main ? this.o.val : null; // only rank 0 validates
     const state = this.o.resume === undefined ? null : await loadTrainState(this.o.resume);
     try {
       const a = state ? resumedArgs(state.args, this.o.args, this.o.resume!) : trainArgs(this.o.args);
@@ -88,9 +103,9 @@ export class Trainer {
           `${this.o.resume!}: training already finished ${a.epochs} epochs; give more epochs to go on`,
         );
       const cb = this.callbacks;
-      await mkdir(this.weightsDir, { recursive: true });
+      if (main) await mkdir(this.weightsDir, { recursive: true });
       await cb.emit("on_pretrain_routine_start", { args: a, saveDir });
-      await writeArgsYaml(saveDir, a);
+      if (main) await writeArgsYaml(saveDir, a);
       const nb = train.batchesPerEpoch;
       if (nb < 1) throw new Error("the training source has no batches");
       // The optimizer holds the parameters, so the model moves first (the EMA copies its device).
@@ -102,7 +117,7 @@ export class Trainer {
       const lf = lrLambda(a);
       const nw = warmupIterations(a.warmup_epochs, nb);
       const lossFn = new DetectionLoss({ nc: model.nc, strides: model.stride, gains: a });
-      const ema = new ModelEMA(model);
+      const ema = main ? new ModelEMA(model) : null;
       const amp = a.amp && a.device.startsWith("cuda");
       const scaler = new GradScaler({ enabled: amp });
       try {
@@ -118,17 +133,23 @@ export class Trainer {
         const params = model.parameters();
         if (state) {
           model.loadStateDict(state.model);
-          ema.ema.loadStateDict(state.ema);
-          ema.updates = state.emaUpdates;
+          if (ema) {
+            ema.ema.loadStateDict(state.ema);
+            ema.updates = state.emaUpdates;
+          }
           if (state.scaler) scaler.loadStateDict(state.scaler);
           opt.loadStateDict(state.optimizer as never);
           const byName = new Map(model.namedParameters());
           torch.tidy(() => {
             for (const [k, g] of state.grads) byName.get(k)!.grad = g.toDevice(a.device);
           });
+          // The saved pending gradient is the sum over the ranks (gatherPendingGradients): rank 0's share.
+          if (ddp && !ddp.isMain) ddp.zeroGradients(params);
           p = state.progress;
           state.dispose();
         } else opt.zeroGrad();
+        // Every rank starts from rank 0's weights (a fresh model's random init differs per process).
+        if (ddp) await ddp.broadcastModel(model);
         const startEpoch = p.epoch + 1;
         let accumulate = built.accumulate;
         let lastOptStep = p.lastOptStep;
@@ -151,6 +172,8 @@ export class Trainer {
           opt.paramGroups.forEach((g, j) => (g.lr = initialLrs[j]! * lf(epoch)));
           torch.manualSeed(a.seed + epoch + 1); // any torch randomness of the epoch replays on resume
           model.train();
+          if (this.o.batchNormEval)
+            for (const [, m] of model.namedModules()) if (m instanceof BatchNorm2d) m.training = false;
           const sum: Loss3 = [0, 0, 0];
           let i = 0;
           for await (const batch of train.epoch(epoch)) {
@@ -164,17 +187,29 @@ export class Trainer {
               });
             }
             let items: Loss3;
+            let total: torch.Tensor | null = null; // DDP: the loss, kept until the ranks' normaliser is known
             try {
-              items = torch.tidy(() => {
+              const f = torch.tidy(() => {
                 const images = batch.images.toDevice(a.device);
                 // As torch.autocast: float16 where safe in the forward; the loss runs on float32 outputs.
                 const raw = torch.withAutocast(amp, () => model.forward(images));
                 const preds = amp ? raw.map((t) => t.float()) : raw;
                 const r = lossFn.forward(preds, batch.targets.toDevice(a.device));
-                scaler.scaleLoss(r.total).backward();
-                return r.items.toNumbers() as Loss3;
+                if (!ddp) scaler.scaleLoss(r.total).backward();
+                const n = images.shape[0]!;
+                const kept = ddp ? torch.keep(r.total) : null;
+                return { items: r.items.toNumbers() as Loss3, scoresSum: r.targetScoresSum, n, total: kept };
               });
+              items = f.items;
+              total = f.total;
+              if (ddp && total) {
+                const g = await ddp.reduceLoss(f.items, f.scoresSum, f.n);
+                const t = total;
+                torch.tidy(() => scaler.scaleLoss(t.mul(g.scale)).backward());
+                items = g.items;
+              }
             } finally {
+              total?.dispose();
               batch.images.dispose();
               batch.targets.dispose();
             }
@@ -182,8 +217,9 @@ export class Trainer {
             i++;
             const stepped = ni - lastOptStep >= accumulate;
             if (stepped) {
+              if (ddp) await ddp.reduceGradients(params);
               optimizerStep(params, opt, scaler, 10.0); // skipped on inf/NaN gradients (AMP); EMA updates anyway
-              ema.update(model);
+              ema?.update(model);
               lastOptStep = ni;
             }
             const meanLoss = sum.map((v) => v / i) as Loss3;
@@ -197,13 +233,14 @@ export class Trainer {
             });
           }
           if (i === 0) throw new Error(`the training source gave no batches for epoch ${epoch}`);
+          if (ddp && lastOptStep !== nb * epoch + i - 1) await ddp.gatherPendingGradients(params);
           const meanLoss = sum.map((v) => v / i) as Loss3;
           const lr = opt.paramGroups.map((g) => g.lr);
           await cb.emit("on_train_epoch_end", { epoch, meanLoss, lr });
 
           const final = epoch + 1 >= a.epochs;
           let v: ValidationResult | null = null;
-          if (val && (a.val || final))
+          if (ema && val && (a.val || final))
             v = await validate(ema, val, {
               conf: a.conf ?? 0.001,
               iou: a.iou,
@@ -228,6 +265,15 @@ export class Trainer {
             rows: [...rows],
           };
           earlyStop = fitness !== null && epoch + 1 - stopper.bestEpoch >= a.patience;
+          let stop = earlyStop || final || this.stopRequested;
+          if (ddp) stop = await ddp.agree(stop); // rank 0's decision (only it validates; its SIGINT counts)
+          if (!ema) {
+            // A rank other than 0 (no EMA): nothing to write.
+            await cb.emit("on_fit_epoch_end", { epoch, row: rows[rows.length - 1]!, fitness, bestFitness: p.bestFitness,
+              epochSeconds: (performance.now() - tEpoch) / 1000 }); // prettier-ignore
+            if (stop) break;
+            continue;
+          }
           await writeResults(saveDir, rows);
           await plotResults(saveDir, rows);
           const meta = weightsMeta(a, model, v?.metrics.resultsDict ?? {}, this.o.source ?? "azaion train");
@@ -244,7 +290,7 @@ export class Trainer {
           const best = join(this.weightsDir, "best.safetensors");
           await saveWeights(last, ema.ema.stateDict(), meta);
           if (isBest) await saveWeights(best, ema.ema.stateDict(), meta);
-          await cb.emit("on_model_save", { epoch, last, best: isBest ? best : null });
+          await cb.emit("on_model_save", { epoch, last, best: isBest ? best : null, ema: ema.ema });
           await cb.emit("on_fit_epoch_end", {
             epoch,
             row: rows[rows.length - 1]!,
@@ -252,7 +298,8 @@ export class Trainer {
             bestFitness: p.bestFitness,
             epochSeconds: (performance.now() - tEpoch) / 1000,
           });
-          if (earlyStop || final || this.stopRequested) break;
+          // A stop asked for by an on_fit_epoch_end listener counts now; with ddp at the next agreement.
+          if (stop || (!ddp && this.stopRequested)) break;
         }
         const result: TrainResult = {
           last: join(this.weightsDir, "last.safetensors"),
@@ -267,7 +314,7 @@ export class Trainer {
         await cb.emit("on_train_end", { ...result });
         return result;
       } finally {
-        ema.dispose();
+        ema?.dispose();
         opt.dispose();
       }
     } catch (e) {

@@ -1,0 +1,22 @@
+/** The image editor's keyboard shortcuts, as the help overlay lists them. */
+export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
+  { keys: ["←", "→"], what: "Previous / next image (when no box is selected)" },
+  { keys: ["PageUp", "PageDown"], what: "Previous / next image" },
+  { keys: ["Esc"], what: "Deselect the box; again: back to the grid" },
+  { keys: ["D"], what: "Draw mode on / off (drag on the image to draw a box)" },
+  { keys: ["V"], what: "Select mode" },
+  { keys: ["N"], what: "Draw one box, then back to select mode" },
+  { keys: ["L"], what: "Class names over the boxes on / off" },
+  { keys: ["[", "]"], what: "Select the previous / next box" },
+  { keys: ["Delete", "Backspace"], what: "Delete the selected box" },
+  { keys: ["1…9", "0"], what: "Class of the selected box (base classes 1–10, weather mode kept)" },
+  { keys: ["W"], what: "Next weather mode of the selected box (Norm → Wint → Night)" },
+  { keys: ["Arrows"], what: "Move the selected box 1 px (Shift: 10 px)" },
+  { keys: ["+", "−"], what: "Zoom in / out (the wheel zooms about the pointer)" },
+  { keys: ["F"], what: "Fit the image; 1:1 with Shift+F" },
+  { keys: ["Space + drag"], what: "Pan (also: drag the empty image, or the middle button)" },
+  { keys: ["Ctrl+Z"], what: "Undo" },
+  { keys: ["Ctrl+Shift+Z", "Ctrl+Y"], what: "Redo" },
+  { keys: ["Ctrl+S"], what: "Save the labels" },
+  { keys: ["?"], what: "This help" },
+];
