@@ -9,8 +9,8 @@ import { hostname } from "node:os";
 import amqp, { type Channel, type ChannelModel } from "amqplib";
 import type { AzaionConfig } from "../core/config.js";
 import { errorMessage } from "../core/errors.js";
-import { requireSecret, type Secrets } from "../core/secrets.js";
-import { BrokerError } from "../queue/broker.js";
+import type { Secrets } from "../core/secrets.js";
+import { BrokerError, brokerOptions } from "../queue/broker.js";
 
 export interface AmqpOptions {
   readonly host: string;
@@ -22,17 +22,16 @@ export interface AmqpOptions {
   readonly deliveryLimit: number;
 }
 
+/** The stream broker's address, user and password (brokerOptions), on the AMQP port. */
 export function amqpOptions(cfg: AzaionConfig, secrets: Secrets): AmqpOptions {
-  const { host, amqp_port: port, vhost, user } = cfg.queue;
-  const password =
-    secrets.queue_password ?? (user === "guest" ? "guest" : requireSecret(secrets, "queue_password"));
+  const { host, vhost, user, password, heartbeatS } = brokerOptions(cfg, secrets);
   return {
     host,
-    port,
+    port: cfg.queue.amqp_port,
     vhost,
     user,
     password,
-    heartbeatS: cfg.queue.heartbeat_s,
+    heartbeatS,
     deliveryLimit: cfg.queue.delivery_limit,
   };
 }
@@ -110,8 +109,11 @@ export async function declareWorkQueue(ch: Channel, queue: string, deliveryLimit
   }
 }
 
-/** Close without waiting long on a broker that may be gone. */
-export async function closeQuietly(conn: ChannelModel | undefined, graceMs = 2000): Promise<void> {
+/** Close a connection or channel without waiting long on a broker that may be gone. */
+export async function closeQuietly(
+  conn: Pick<ChannelModel | Channel, "close"> | undefined,
+  graceMs = 2000,
+): Promise<void> {
   if (!conn) return;
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([

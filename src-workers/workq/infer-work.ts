@@ -64,7 +64,9 @@ export async function handleInferJob(job: InferJob, o: InferWorkOptions): Promis
     const model = inRoot(o.root, job.model);
     if ((await stat(model).catch(() => undefined))?.isFile() !== true)
       return { kind: "poison", reason: `${model}: no such model file` };
-    const r = await runInfer({ ...settings(job.options), model, src, out: tmp, ...machine(o) }, reporter);
+    const { tools, device, deviceId, threads, trt } = o;
+    const settings = { ...job.options, model, src, out: tmp, tools, device, deviceId, threads, trt };
+    const r = await runInfer(settings, reporter);
     note = `${r.detections} detections in ${r.items} ${src.kind === "video" ? "sampled frames" : "images"}`;
     if (problems.length > 0) note += `; ${problems.length} images failed, first: ${problems[0]}`;
   } catch (e) {
@@ -82,33 +84,6 @@ export async function handleInferJob(job: InferJob, o: InferWorkOptions): Promis
   await rename(tmp, out);
   await fsyncFile(dirname(out));
   return { kind: "done", note: `${note} -> ${out}` };
-}
-
-function settings(x: InferOptions) {
-  return {
-    stride: x.stride,
-    conf: x.conf,
-    iou: x.iou,
-    maxDet: x.maxDet,
-    agnostic: x.agnostic,
-    saveVideo: x.saveVideo,
-    saveImg: x.saveImg,
-    track: x.track,
-    trackBuffer: x.trackBuffer,
-    summaryEvery: x.summaryEvery,
-    ...(x.batch === undefined ? {} : { batch: x.batch }),
-    ...(x.imgsz === undefined ? {} : { imgsz: x.imgsz }),
-  };
-}
-
-function machine(o: InferWorkOptions) {
-  return {
-    tools: o.tools,
-    device: o.device,
-    deviceId: o.deviceId,
-    threads: o.threads,
-    ...(o.trt === undefined ? {} : { trt: o.trt }),
-  };
 }
 
 /** fsync every file and folder under `dir`, and `dir` itself. */

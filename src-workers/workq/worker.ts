@@ -100,12 +100,7 @@ export class WorkQueueWorker<K extends JobKind> {
   stop(): void {
     if (this.stopping) return;
     this.stopping = true;
-    const s = this.session;
-    if (s)
-      this.cancelled = s.ch.cancel(s.tag).then(
-        () => undefined,
-        () => undefined,
-      );
+    if (this.session) this.cancel(this.session.ch, this.session.tag);
     this.markStopped();
   }
 
@@ -158,16 +153,20 @@ export class WorkQueueWorker<K extends JobKind> {
       });
       this.session = { conn, ch, tag: consumerTag, lost };
       // A stop() that came while we subscribed could not cancel what did not exist yet.
-      if (this.stopping)
-        this.cancelled = ch.cancel(consumerTag).then(
-          () => undefined,
-          () => undefined,
-        );
+      if (this.stopping) this.cancel(ch, consumerTag);
       return this.session;
     } catch (e) {
       await closeQuietly(conn);
       throw e;
     }
+  }
+
+  /** Cancel the consumer; `cancelled` settles once the broker confirms (or refuses) it. */
+  private cancel(ch: ConfirmChannel, tag: string): void {
+    this.cancelled = ch.cancel(tag).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   private async drop(): Promise<void> {
@@ -176,12 +175,7 @@ export class WorkQueueWorker<K extends JobKind> {
     if (!s) return;
     // The channel first, and waiting for its close-ok: acks sent just before a bare connection
     // close are dropped by the broker (measured on 3.10: every one of them), so the jobs would come back.
-    let t: NodeJS.Timeout | undefined;
-    await Promise.race([
-      s.ch.close().catch(() => undefined),
-      new Promise<void>((r) => (t = setTimeout(r, 2000))),
-    ]);
-    clearTimeout(t);
+    await closeQuietly(s.ch);
     await closeQuietly(s.conn);
   }
 

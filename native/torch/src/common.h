@@ -81,6 +81,11 @@ Napi::Value WrapList(Napi::Env env, const std::vector<at::Tensor>& ts);
 // ---- errors ---------------------------------------------------------------------------------
 void SetErrorClass(const Napi::CallbackInfo& info);
 [[noreturn]] void ThrowTorchError(Napi::Env env, const std::string& message);
+// The first line of a c10 message, without the "Exception raised from ..." trailer.
+std::string CleanMessage(const std::string& m);
+// A TorchError(text, op, inputs, detail) of the class given by the TS side (a plain Error before it is set).
+Napi::Value NewTorchError(Napi::Env env, const std::string& text, const std::string& op, const std::string& inputs,
+                          const std::string& detail);
 std::string DescribeInputs();
 
 // Runs BODY as op NAME; c10 and std exceptions become TorchError("NAME(inputs): message").

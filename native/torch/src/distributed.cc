@@ -8,7 +8,6 @@
 //
 // Lists are flattened into buckets (as DistributedDataParallel's 25 MiB buckets), so the ~500
 // gradients of a YOLO11 model cost one to a few collective calls, all started before the first wait.
-#include "addon_data.h"
 #include "common.h"
 
 #ifdef AZ_WITH_GLOO
@@ -75,43 +74,27 @@ class DistWork : public Napi::AsyncWorker {
       at::NoGradGuard no_grad;  // grad mode is thread-local; copies into parameters must not be recorded
       body_();
     } catch (const c10::Error& e) {
-      SetError(Clean(e.what_without_backtrace()));
+      SetError(CleanMessage(e.what_without_backtrace()));
     } catch (const std::exception& e) {
-      SetError(Clean(e.what()));
+      SetError(CleanMessage(e.what()));
     }
   }
 
   void OnOK() override { deferred_.Resolve(result_ ? result_(Env()) : Env().Undefined()); }
 
   void OnError(const Napi::Error& e) override {
-    Napi::Env env = Env();
     std::string detail = e.Message();
-    std::string text = op_ + ": " + detail;
-    AddonData& data = Data(env);
-    if (data.error_class.IsEmpty()) {
-      deferred_.Reject(Napi::Error::New(env, text).Value());
-      return;
-    }
-    deferred_.Reject(data.error_class.New({Napi::String::New(env, text), Napi::String::New(env, op_), Napi::String::New(env, ""),
-                                           Napi::String::New(env, detail)}));
+    deferred_.Reject(NewTorchError(Env(), op_ + ": " + detail, op_, "", detail));
   }
 
  private:
-  static std::string Clean(const std::string& m) {
-    std::string out = m;
-    auto cut = out.find("\nException raised from");
-    if (cut != std::string::npos) out.resize(cut);
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-    return out;
-  }
-
   Napi::Promise::Deferred deferred_;
   std::string op_;
   std::function<void()> body_;
   std::function<Napi::Value(Napi::Env)> result_;
 };
 
-Napi::Value Queue(Napi::Env env, DistWork* w) {
+Napi::Value Queue(DistWork* w) {
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;
@@ -124,6 +107,10 @@ std::string OptString(const Napi::Object& o, const char* key, const std::string&
 int64_t OptInt(const Napi::Object& o, const char* key, int64_t def) {
   Napi::Value v = o.Get(key);
   return v.IsNumber() ? v.As<Napi::Number>().Int64Value() : def;
+}
+// Argument i as an options object; an empty one when it is absent or not an object.
+Napi::Object OptObject(const Napi::CallbackInfo& info, size_t i) {
+  return info.Length() > i && info[i].IsObject() ? info[i].As<Napi::Object>() : Napi::Object::New(info.Env());
 }
 
 bool IsLoopback(const std::string& host) {
@@ -197,7 +184,7 @@ Napi::Value distInit(const Napi::CallbackInfo& info) {
       Groups()[id] = g;
       return Napi::Number::New(env, static_cast<double>(id));
     };
-    return Queue(info.Env(), new DistWork(info.Env(), "distInit", body, result));
+    return Queue(new DistWork(info.Env(), "distInit", body, result));
   });
 }
 
@@ -251,6 +238,27 @@ void WaitAll(const std::vector<c10::intrusive_ptr<c10d::Work>>& works, Millis ti
   }
 }
 
+using StartCollective = std::function<c10::intrusive_ptr<c10d::Work>(std::vector<at::Tensor>&)>;
+
+// One collective per bucket of ts, all started before the first wait; then each bucket's result (after
+// `finish`, when given) is copied back into its tensors.
+void RunBucketed(const Group& g, const std::vector<at::Tensor>& ts, int64_t cap, const StartCollective& start,
+                 const std::function<void(at::Tensor&)>& finish = nullptr) {
+  auto buckets = Buckets(ts, cap);
+  std::vector<at::Tensor> flats;
+  std::vector<c10::intrusive_ptr<c10d::Work>> works;
+  for (const auto& b : buckets) {
+    flats.push_back(Flatten(b));
+    std::vector<at::Tensor> one{flats.back()};
+    works.push_back(start(one));
+  }
+  WaitAll(works, g.timeout);
+  for (size_t k = 0; k < buckets.size(); k++) {
+    if (finish) finish(flats[k]);
+    Unflatten(flats[k], buckets[k]);
+  }
+}
+
 // The tensors an op works on: the list itself, or (grads: true) each one's gradient. A tensor without a
 // gradient is an error, because every rank must reduce the same list in the same order.
 std::vector<at::Tensor> Targets(const Napi::CallbackInfo& info, size_t i, bool grads) {
@@ -270,31 +278,23 @@ std::vector<at::Tensor> Targets(const Napi::CallbackInfo& info, size_t i, bool g
 Napi::Value distAllreduce(const Napi::CallbackInfo& info) {
   return AZ_OP("distAllreduce", {
     auto g = FindGroup(info, 0);
-    Napi::Object o = info.Length() > 2 && info[2].IsObject() ? info[2].As<Napi::Object>() : Napi::Object::New(info.Env());
+    Napi::Object o = OptObject(info, 2);
     std::string op = OptString(o, "op", "sum");
     if (op != "sum" && op != "avg") throw std::invalid_argument("op must be sum or avg, not " + op);
     bool grads = o.Get("grads").IsBoolean() && o.Get("grads").As<Napi::Boolean>().Value();
     int64_t cap = OptInt(o, "bucketBytes", 25 << 20);
     std::vector<at::Tensor> ts = Targets(info, 1, grads);
     auto body = [g, ts, op, cap]() {
-      auto buckets = Buckets(ts, cap);
-      std::vector<at::Tensor> flats;
-      std::vector<c10::intrusive_ptr<c10d::Work>> works;
-      for (const auto& b : buckets) {
-        flats.push_back(Flatten(b));
-        std::vector<at::Tensor> one{flats.back()};
-        c10d::AllreduceOptions ao;
-        ao.reduceOp = c10d::ReduceOp::SUM;  // Gloo has no AVG: sum, then divide
-        ao.timeout = g->timeout;
-        works.push_back(g->pg->allreduce(one, ao));
-      }
-      WaitAll(works, g->timeout);
-      for (size_t k = 0; k < buckets.size(); k++) {
-        if (op == "avg") flats[k].div_(g->size);
-        Unflatten(flats[k], buckets[k]);
-      }
+      c10d::AllreduceOptions ao;
+      ao.reduceOp = c10d::ReduceOp::SUM;  // Gloo has no AVG: sum, then divide
+      ao.timeout = g->timeout;
+      RunBucketed(
+          *g, ts, cap, [&](std::vector<at::Tensor>& one) { return g->pg->allreduce(one, ao); },
+          [&](at::Tensor& flat) {
+            if (op == "avg") flat.div_(g->size);
+          });
     };
-    return Queue(info.Env(), new DistWork(info.Env(), "distAllreduce", body, nullptr));
+    return Queue(new DistWork(info.Env(), "distAllreduce", body, nullptr));
   });
 }
 
@@ -305,24 +305,15 @@ Napi::Value distBroadcast(const Napi::CallbackInfo& info) {
     std::vector<at::Tensor> ts = ArgTensorList(info, 1);
     int64_t root = ArgInt(info, 2, 0);
     if (root < 0 || root >= g->size) throw std::invalid_argument("root must be a rank of the group");
-    Napi::Object o = info.Length() > 3 && info[3].IsObject() ? info[3].As<Napi::Object>() : Napi::Object::New(info.Env());
+    Napi::Object o = OptObject(info, 3);
     int64_t cap = OptInt(o, "bucketBytes", 25 << 20);
     auto body = [g, ts, root, cap]() {
-      auto buckets = Buckets(ts, cap);
-      std::vector<at::Tensor> flats;
-      std::vector<c10::intrusive_ptr<c10d::Work>> works;
-      for (const auto& b : buckets) {
-        flats.push_back(Flatten(b));
-        std::vector<at::Tensor> one{flats.back()};
-        c10d::BroadcastOptions bo;
-        bo.rootRank = root;
-        bo.timeout = g->timeout;
-        works.push_back(g->pg->broadcast(one, bo));
-      }
-      WaitAll(works, g->timeout);
-      for (size_t k = 0; k < buckets.size(); k++) Unflatten(flats[k], buckets[k]);
+      c10d::BroadcastOptions bo;
+      bo.rootRank = root;
+      bo.timeout = g->timeout;
+      RunBucketed(*g, ts, cap, [&](std::vector<at::Tensor>& one) { return g->pg->broadcast(one, bo); });
     };
-    return Queue(info.Env(), new DistWork(info.Env(), "distBroadcast", body, nullptr));
+    return Queue(new DistWork(info.Env(), "distBroadcast", body, nullptr));
   });
 }
 
@@ -335,7 +326,7 @@ Napi::Value distBarrier(const Napi::CallbackInfo& info) {
       bo.timeout = g->timeout;
       WaitAll({g->pg->barrier(bo)}, g->timeout);
     };
-    return Queue(info.Env(), new DistWork(info.Env(), "distBarrier", body, nullptr));
+    return Queue(new DistWork(info.Env(), "distBarrier", body, nullptr));
   });
 }
 

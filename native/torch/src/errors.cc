@@ -29,28 +29,28 @@ std::string DescribeInputs() {
   return s.str();
 }
 
-namespace {
-// The first line of a c10 message, without the "Exception raised from ..." trailer.
-std::string Clean(const std::string& m) {
+std::string CleanMessage(const std::string& m) {
   std::string out = m;
   auto cut = out.find("\nException raised from");
   if (cut != std::string::npos) out.resize(cut);
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return out;
 }
-}  // namespace
+
+Napi::Value NewTorchError(Napi::Env env, const std::string& text, const std::string& op, const std::string& inputs,
+                          const std::string& detail) {
+  AddonData& data = Data(env);
+  if (data.error_class.IsEmpty()) return Napi::Error::New(env, text).Value();
+  return data.error_class.New({Napi::String::New(env, text), Napi::String::New(env, op), Napi::String::New(env, inputs),
+                               Napi::String::New(env, detail)});
+}
 
 void ThrowTorchError(Napi::Env env, const std::string& message) {
   const OpContext& op = CurrentOp();
   std::string inputs = DescribeInputs();
-  std::string text = std::string(op.name) + "(" + inputs + "): " + Clean(message);
-  AddonData& data = Data(env);
-  if (!data.error_class.IsEmpty()) {
-    Napi::Object err = data.error_class.New({Napi::String::New(env, text), Napi::String::New(env, op.name),
-                                             Napi::String::New(env, inputs), Napi::String::New(env, Clean(message))});
-    throw Napi::Error(env, err);
-  }
-  throw Napi::Error::New(env, text);
+  std::string detail = CleanMessage(message);
+  std::string text = std::string(op.name) + "(" + inputs + "): " + detail;
+  throw Napi::Error(env, NewTorchError(env, text, op.name, inputs, detail));
 }
 
 }  // namespace az

@@ -2,10 +2,9 @@
 import { loadSecrets } from "../../core/secrets.js";
 import { AugmentJobRunner, planAugmentJobs } from "../../workq/augment-work.js";
 import { amqpOptions } from "../../workq/broker.js";
-import { rootRelative, type AugmentJob } from "../../workq/jobs.js";
+import { rootRelative } from "../../workq/jobs.js";
 import { submitJobs } from "../../workq/submit.js";
 import { testDelayMs } from "../../workq/test-delay.js";
-import { WorkQueueWorker } from "../../workq/worker.js";
 import type { CliContext } from "../context.js";
 import { runWorker } from "./work-log.js";
 
@@ -48,26 +47,13 @@ export async function augmentWorker(ctx: CliContext, prefetchFlag: number | unde
     variantModule: delay > 0 ? DELAYED_PIPELINE : PIPELINE,
     threads: prefetch,
   });
-  const worker = new WorkQueueWorker({
-    amqp: amqpOptions(cfg, loadSecrets()),
-    queue: cfg.queue.augment_queue,
-    kind: "augment",
-    prefetch,
-    retryMaxMs: cfg.queue.retry_max_s * 1000,
-    handle: (job) => runner.handle(job),
-  });
-  const describe = (j: unknown) => {
-    const job = j as AugmentJob;
-    return `${job.source}/images/${job.image}`;
-  };
   try {
-    await runWorker(
-      ctx,
-      "augment worker",
-      worker,
-      describe,
-      `queue ${cfg.queue.augment_queue}, root ${cfg.root}, prefetch ${prefetch}`,
-    );
+    await runWorker(ctx, {
+      kind: "augment",
+      prefetch,
+      handle: (job) => runner.handle(job),
+      describe: (job) => `${job.source}/images/${job.image}`,
+    });
   } finally {
     await runner.close();
   }

@@ -5,10 +5,9 @@ import type { Device } from "../../inference/session.js";
 import type { FfmpegTools } from "../../inference/video-probe.js";
 import { amqpOptions } from "../../workq/broker.js";
 import { handleInferJob, planInferJobs } from "../../workq/infer-work.js";
-import type { InferJob, InferOptions } from "../../workq/jobs.js";
+import type { InferOptions } from "../../workq/jobs.js";
 import { submitJobs } from "../../workq/submit.js";
 import { testDelayMs } from "../../workq/test-delay.js";
-import { WorkQueueWorker } from "../../workq/worker.js";
 import type { CliContext } from "../context.js";
 import { runWorker } from "./work-log.js";
 
@@ -44,12 +43,9 @@ export async function inferWorker(ctx: CliContext, a: InferWorkerArgs): Promise<
     ctx.info(
       `infer worker: AZAION_TEST_JOB_DELAY_MS=${delay}: every job pauses before its commit (tests only)`,
     );
-  const worker = new WorkQueueWorker({
-    amqp: amqpOptions(cfg, loadSecrets()),
-    queue: cfg.queue.infer_queue,
+  await runWorker(ctx, {
     kind: "infer",
     prefetch,
-    retryMaxMs: cfg.queue.retry_max_s * 1000,
     handle: (job) =>
       handleInferJob(job, {
         root: cfg.root,
@@ -60,12 +56,10 @@ export async function inferWorker(ctx: CliContext, a: InferWorkerArgs): Promise<
         ...(a.trt === undefined ? {} : { trt: a.trt }),
         log: (id, text) => ctx.info(`infer worker: job ${id}: ${text}`),
       }),
+    describe: (job) => {
+      const more = job.inputs.length > 1 ? ` (+${job.inputs.length - 1} more)` : "";
+      return `${job.inputs[0]}${more} -> ${job.out}`;
+    },
+    setup: a.device,
   });
-  const describe = (j: unknown) => {
-    const job = j as InferJob;
-    const more = job.inputs.length > 1 ? ` (+${job.inputs.length - 1} more)` : "";
-    return `${job.inputs[0]}${more} -> ${job.out}`;
-  };
-  const setup = `queue ${cfg.queue.infer_queue}, root ${cfg.root}, ${a.device}, prefetch ${prefetch}`;
-  await runWorker(ctx, "infer worker", worker, describe, setup);
 }

@@ -79,6 +79,17 @@ export function addDistributedOptions(cmd: Command): Command {
     .option("--dist-timeout <s>", "seconds a rank waits for the others before failing (default 1800)");
 }
 
+/** Torch threads of a rank: this machine's cores shared between its `ranks`. */
+function threadsPerRank(ranks: number): number {
+  return Math.max(1, Math.floor(availableParallelism() / ranks));
+}
+
+/** The batch of data-parallel training is the global one, given: AutoBatch sizes one process. */
+function checkGlobalBatch(f: { batch?: string }): void {
+  if (f.batch?.trim() === "-1")
+    throw new UsageError("--batch -1 (AutoBatch) is for one process; give the global batch");
+}
+
 /** Seconds without progress after which a collective fails (default 1800, PyTorch's). */
 function timeoutMs(f: DistributedFlags): number {
   const s = num("--dist-timeout", f.distTimeout, false) ?? 1800;
@@ -152,7 +163,7 @@ export async function launch(role: LauncherRole, extra: readonly string[], ctx: 
   const script = process.argv[1]!;
   const args = process.argv.slice(2);
   // Torch threads: the cores shared between this node's ranks, unless set.
-  const threads = String(Math.max(1, Math.floor(availableParallelism() / role.nproc)));
+  const threads = String(threadsPerRank(role.nproc));
   ctx.info(
     `data-parallel: ${role.nproc} processes on this node (node ${role.nodeRank} of ${role.nnodes}, world size ${world}), ` +
       `rendezvous at ${role.masterAddr}:${port}`,
@@ -216,11 +227,9 @@ export function prepareWorker(
 ): WorkerRole {
   if (f.data === undefined && !f.resume)
     throw new UsageError("data-parallel ranks need --data (one dataset for all of them)");
-  if (f.batch?.trim() === "-1")
-    throw new UsageError("--batch -1 (AutoBatch) is for one process; give the global batch");
+  checkGlobalBatch(f);
   // Under torchrun nothing divided the cores between this machine's ranks (the launcher sets the variable).
-  if (process.env.AZAION_TORCH__THREADS === undefined)
-    setNumThreads(Math.max(1, Math.floor(availableParallelism() / role.localWorldSize)));
+  if (process.env.AZAION_TORCH__THREADS === undefined) setNumThreads(threadsPerRank(role.localWorldSize));
   return role;
 }
 
@@ -242,8 +251,7 @@ export async function launchTraining(
   f: { data?: string; resume?: boolean; batch?: string },
   ctx: CliContext,
 ): Promise<number> {
-  if (f.batch?.trim() === "-1")
-    throw new UsageError("--batch -1 (AutoBatch) is for one process; give the global batch");
+  checkGlobalBatch(f);
   if (f.data === undefined && !f.resume && role.nnodes > 1)
     throw new UsageError("--nnodes > 1: give --data (a dataset every machine can read)");
   const extra = f.data === undefined && !f.resume ? ["--data", await formTrainingDataset(ctx)] : [];

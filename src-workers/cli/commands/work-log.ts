@@ -3,9 +3,11 @@
  * log lines (one when a job starts, one when it ends, with the jobs done and the rate), and
  * SIGTERM/SIGINT finishing the jobs in flight before the process exits.
  */
+import { loadSecrets } from "../../core/secrets.js";
 import { RATE_WINDOW_S } from "../../core/status-file.js";
-import type { JobKind } from "../../workq/jobs.js";
-import type { WorkQueueWorker } from "../../workq/worker.js";
+import { amqpOptions } from "../../workq/broker.js";
+import type { JobKind, JobOf } from "../../workq/jobs.js";
+import { WorkQueueWorker, type WorkerOptions } from "../../workq/worker.js";
 import type { CliContext } from "../context.js";
 
 /** Jobs finished in the last RATE_WINDOW_S seconds, per second. */
@@ -25,13 +27,31 @@ class JobRate {
   }
 }
 
-export async function runWorker<K extends JobKind>(
-  ctx: CliContext,
-  label: string,
-  worker: WorkQueueWorker<K>,
-  describe: (job: unknown) => string,
-  setup: string,
-): Promise<void> {
+export interface QueueWorkerSpec<K extends JobKind> {
+  readonly kind: K;
+  readonly prefetch: number;
+  readonly handle: WorkerOptions<K>["handle"];
+  /** A job in a few words, for its log lines. */
+  readonly describe: (job: JobOf<K>) => string;
+  /** What the "connected" line names besides the queue, the root and the prefetch (the device). */
+  readonly setup?: string;
+}
+
+/** A worker of queue.<kind>_queue on the configured broker, run until SIGTERM/SIGINT, its events logged. */
+export async function runWorker<K extends JobKind>(ctx: CliContext, spec: QueueWorkerSpec<K>): Promise<void> {
+  const cfg = ctx.config();
+  const queue = cfg.queue[`${spec.kind}_queue`];
+  const label = `${spec.kind} worker`;
+  const setup = `queue ${queue}, root ${cfg.root}${spec.setup === undefined ? "" : `, ${spec.setup}`}, prefetch ${spec.prefetch}`;
+  const worker = new WorkQueueWorker({
+    amqp: amqpOptions(cfg, loadSecrets()),
+    queue,
+    kind: spec.kind,
+    prefetch: spec.prefetch,
+    retryMaxMs: cfg.queue.retry_max_s * 1000,
+    handle: spec.handle,
+  });
+  const describe = (job: unknown) => spec.describe(job as JobOf<K>);
   const rate = new JobRate();
   const names = new Map<string, string>();
   let done = 0;

@@ -267,30 +267,26 @@ export class Trainer {
           earlyStop = fitness !== null && epoch + 1 - stopper.bestEpoch >= a.patience;
           let stop = earlyStop || final || this.stopRequested;
           if (ddp) stop = await ddp.agree(stop); // rank 0's decision (only it validates; its SIGINT counts)
-          if (!ema) {
-            // A rank other than 0 (no EMA): nothing to write.
-            await cb.emit("on_fit_epoch_end", { epoch, row: rows[rows.length - 1]!, fitness, bestFitness: p.bestFitness,
-              epochSeconds: (performance.now() - tEpoch) / 1000 }); // prettier-ignore
-            if (stop) break;
-            continue;
+          // Only rank 0 (the one with the EMA) writes.
+          if (ema) {
+            await writeResults(saveDir, rows);
+            await plotResults(saveDir, rows);
+            const meta = weightsMeta(a, model, v?.metrics.resultsDict ?? {}, this.o.source ?? "azaion train");
+            await saveTrainState(join(this.weightsDir, "last.state.safetensors"), {
+              model,
+              ema,
+              optimizer: opt,
+              optimizerName: built.name,
+              scaler: scaler.stateDict(),
+              args: a,
+              progress: p,
+            });
+            const last = join(this.weightsDir, "last.safetensors");
+            const best = join(this.weightsDir, "best.safetensors");
+            await saveWeights(last, ema.ema.stateDict(), meta);
+            if (isBest) await saveWeights(best, ema.ema.stateDict(), meta);
+            await cb.emit("on_model_save", { epoch, last, best: isBest ? best : null, ema: ema.ema });
           }
-          await writeResults(saveDir, rows);
-          await plotResults(saveDir, rows);
-          const meta = weightsMeta(a, model, v?.metrics.resultsDict ?? {}, this.o.source ?? "azaion train");
-          await saveTrainState(join(this.weightsDir, "last.state.safetensors"), {
-            model,
-            ema,
-            optimizer: opt,
-            optimizerName: built.name,
-            scaler: scaler.stateDict(),
-            args: a,
-            progress: p,
-          });
-          const last = join(this.weightsDir, "last.safetensors");
-          const best = join(this.weightsDir, "best.safetensors");
-          await saveWeights(last, ema.ema.stateDict(), meta);
-          if (isBest) await saveWeights(best, ema.ema.stateDict(), meta);
-          await cb.emit("on_model_save", { epoch, last, best: isBest ? best : null, ema: ema.ema });
           await cb.emit("on_fit_epoch_end", {
             epoch,
             row: rows[rows.length - 1]!,
