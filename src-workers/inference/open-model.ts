@@ -15,7 +15,9 @@ import { tmpdir } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
 import { AzaionError, DataError, UsageError, errorMessage } from "../core/errors.js";
+import { writeFileAtomic } from "../core/labels.js";
 import { stemOf } from "../core/layout.js";
+import { sha256OfFile } from "../platform/checksums.js";
 import { readSidecar } from "../export/sidecar.js";
 import { findTrtexec, trtexecArgv } from "../export/tensorrt.js";
 import { runTool } from "../export/tools.js";
@@ -29,11 +31,10 @@ import {
   isDeserialiseError,
   isStale,
   removeEntry,
-  sha256File,
   type CacheEntry,
   type TrtPrecision,
 } from "./trt-cache.js";
-import { modelIo, wrapperModel, writeAtomic } from "./trt-wrapper.js";
+import { modelIo, wrapperModel } from "./trt-wrapper.js";
 
 export interface TrtOptions {
   /** The engine cache folder; null: no cache (--no-trt-cache). */
@@ -89,7 +90,7 @@ function plain(r: ModelRequest): ModelPlan {
 }
 
 async function entryFor(r: ModelRequest, root: string, precision: TrtPrecision): Promise<CacheEntry> {
-  const sha256 = await sha256File(r.model).catch((err: NodeJS.ErrnoException) => {
+  const sha256 = await sha256OfFile(r.model).catch((err: NodeJS.ErrnoException) => {
     throw new DataError(`cannot read the model: ${err.code ?? err.message}`, r.model);
   });
   const parts = {
@@ -119,6 +120,31 @@ function providerMissing(what: string, why: string, alternative: string): Azaion
       `(libnvinfer) on the library path, and an NVIDIA GPU with its driver. ${alternative}`,
     "E_PROVIDER",
   );
+}
+
+/**
+ * Opens a model only TensorRT runs (an engine's wrapper, a cached FP16 engine): no fallback, and the
+ * provider not starting is said with what it needs and `alternative`.
+ */
+function trtOnlyOpener(
+  opener: Opener,
+  req: Pick<SessionRequest, "model" | "deviceId" | "threads">,
+  what: string,
+  alternative: string,
+): () => Promise<InferenceEngine> {
+  const full: SessionRequest = { ...req, device: "tensorrt", trtOnly: true };
+  return () =>
+    opener(full).catch((err: unknown) => {
+      const why = reason(err);
+      throw isProviderError(why) && !isDeserialiseError(why) ? providerMissing(what, why, alternative) : err;
+    });
+}
+
+/** TensorRT refused the cached engine (another TensorRT or GPU built it): the entry is emptied for a new build. */
+async function discardRefused(r: ModelRequest, e: CacheEntry, why: string): Promise<void> {
+  r.note(`TensorRT refused the cached engine (${why}); removed ${e.dir}, building it again`);
+  await removeEntry(e);
+  await mkdir(e.dir, { recursive: true });
 }
 
 /** The first line of an error, without the "cannot open the model" the engine puts in front. */
@@ -152,23 +178,11 @@ async function planEngine(r: ModelRequest): Promise<ModelPlan> {
   const alternative = `Without them, run the ONNX model it was built from: azaion infer ${onnx} --device cpu (or cuda).`;
   return {
     infoFile: wrapper,
-    open: (count, threads, opener) => {
-      const req = {
-        model: wrapper,
-        device: "tensorrt" as const,
-        deviceId: r.deviceId,
-        threads,
-        trtOnly: true,
-      };
-      return openPool(count, () =>
-        opener(req).catch((err: unknown) => {
-          const why = reason(err);
-          throw isProviderError(why) && !isDeserialiseError(why)
-            ? providerMissing(engine, why, alternative)
-            : err;
-        }),
-      );
-    },
+    open: (count, threads, opener) =>
+      openPool(
+        count,
+        trtOnlyOpener(opener, { model: wrapper, deviceId: r.deviceId, threads }, engine, alternative),
+      ),
   };
 }
 
@@ -199,7 +213,7 @@ async function engineWrapper(
     } catch (err) {
       throw new DataError(`not an ONNX model (${errorMessage(err)})`, onnx);
     }
-    await writeAtomic(wrapper, wrapperModel({ engineFile: basename(engine), ...io, metadata }));
+    await writeFileAtomic(wrapper, wrapperModel({ engineFile: basename(engine), ...io, metadata }));
   }
   return wrapper;
 }
@@ -229,11 +243,8 @@ function planCached(r: ModelRequest, e: CacheEntry): ModelPlan {
           r.note(`TensorRT engine from the cache: ${e.dir}`);
         } catch (err) {
           const why = reason(err);
-          if (isDeserialiseError(why)) {
-            r.note(`TensorRT refused the cached engine (${why}); removed ${e.dir}, building it again`);
-            await removeEntry(e);
-            await mkdir(e.dir, { recursive: true });
-          } else if (isProviderError(why)) providerDown = true;
+          if (isDeserialiseError(why)) await discardRefused(r, e, why);
+          else if (isProviderError(why)) providerDown = true;
           else throw err;
         }
       }
@@ -268,14 +279,12 @@ function planHalf(r: ModelRequest, e: CacheEntry): ModelPlan {
   return {
     infoFile: r.model,
     open: async (count, threads, opener) => {
-      const req = { model: e.ctx, device: "tensorrt" as const, deviceId: r.deviceId, threads, trtOnly: true };
-      const open = (): Promise<InferenceEngine> =>
-        opener(req).catch((err: unknown) => {
-          const why = reason(err);
-          throw isProviderError(why) && !isDeserialiseError(why)
-            ? providerMissing(r.model, why, alternative)
-            : err;
-        });
+      const open = trtOnlyOpener(
+        opener,
+        { model: e.ctx, deviceId: r.deviceId, threads },
+        r.model,
+        alternative,
+      );
       if ((await entryState(e)) === "ready") r.note(`TensorRT FP16 engine from the cache: ${e.engine}`);
       else await buildHalf(r, e);
       let first: InferenceEngine;
@@ -284,9 +293,7 @@ function planHalf(r: ModelRequest, e: CacheEntry): ModelPlan {
       } catch (err) {
         const why = reason(err);
         if (!isDeserialiseError(why)) throw err;
-        r.note(`TensorRT refused the cached engine (${why}); removed ${e.dir}, building it again`);
-        await removeEntry(e);
-        await mkdir(e.dir, { recursive: true });
+        await discardRefused(r, e, why);
         await buildHalf(r, e);
         first = await open();
       }
@@ -339,7 +346,10 @@ async function buildHalf(r: ModelRequest, e: CacheEntry): Promise<void> {
   } finally {
     await rm(partial, { force: true });
   }
-  await writeAtomic(e.ctx, wrapperModel({ engineFile: basename(e.engine), ...io, metadata: info.metadata }));
+  await writeFileAtomic(
+    e.ctx,
+    wrapperModel({ engineFile: basename(e.engine), ...io, metadata: info.metadata }),
+  );
   r.note(`TensorRT FP16 engine built and cached: ${e.engine}`);
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataType } from "../export/onnx/schema.js";
+import { sha256OfFile } from "../platform/checksums.js";
 import {
   cacheEntry,
   cacheKey,
@@ -13,7 +14,6 @@ import {
   isDeserialiseError,
   isStale,
   removeEntry,
-  sha256File,
   type CacheKeyParts,
 } from "./trt-cache.js";
 import { wrapperModel } from "./trt-wrapper.js";
@@ -97,7 +97,7 @@ describe("cache entries", () => {
 describe("machine facts", () => {
   it("hashes files and asks nvidia-smi for the GPU's name (none when it is absent or fails)", async () => {
     await writeFile(join(dir, "h"), "abc");
-    expect(await sha256File(join(dir, "h"))).toBe(
+    expect(await sha256OfFile(join(dir, "h"))).toBe(
       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
     );
     expect(gpuName(0, join(dir, "no-nvidia-smi"))).toBeUndefined();

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { stemOf } from "../core/layout.js";
@@ -99,14 +99,4 @@ export function gpuName(deviceId: number, nvidiaSmi = "nvidia-smi"): string | un
   if (r.error || r.status !== 0) return undefined;
   const name = r.stdout.trim().split("\n")[0]?.trim();
   return name === undefined || name === "" ? undefined : name;
-}
-
-export function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash("sha256");
-    createReadStream(file)
-      .on("data", (d) => h.update(d))
-      .on("error", reject)
-      .on("end", () => resolve(h.digest("hex")));
-  });
 }

@@ -5,7 +5,6 @@
  * the engine instead of building one. The wrapper carries our export metadata as its metadata_props,
  * so the detector reads class names, sizes and the output layout from it as from any exported model.
  */
-import { rename, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import {
   AttributeType,
@@ -85,11 +84,4 @@ export function wrappedEngine(model: Uint8Array): string | undefined {
   const node = decodeModel(model).nodes.find((n) => n.opType === EP_CONTEXT_OP);
   const ref = node?.attributes.ep_cache_context;
   return node?.attributes.embed_mode === 0 && typeof ref === "string" ? ref : undefined;
-}
-
-/** Written under a temporary name and renamed: a reader never sees half a model. */
-export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.partial-${process.pid}`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
 }

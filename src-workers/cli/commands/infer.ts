@@ -1,10 +1,10 @@
 /** `azaion infer`: run an ONNX detector or a TensorRT engine on a video or on images with ONNX Runtime. */
 import { existsSync } from "node:fs";
-import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { emitJobEvent } from "../../host/event-sink.js";
 import { z } from "zod";
+import { expandHome } from "../../core/config.js";
 import { UsageError } from "../../core/errors.js";
 import { dataRootLayout } from "../../core/layout.js";
 import { zodIssuesToText } from "../../core/zod-text.js";
@@ -269,7 +269,7 @@ function runOptions(f: z.infer<typeof flagsSchema>) {
 /** The engine cache: config inference.trt_cache, else <root>/cache/tensorrt. */
 function trtCacheDir(cfg: { root: string; inference: { trt_cache: string } }): string {
   const c = cfg.inference.trt_cache;
-  return c === "" ? join(cfg.root, "cache", "tensorrt") : resolve(c.replace(/^~(?=$|\/)/, homedir()));
+  return c === "" ? join(cfg.root, "cache", "tensorrt") : expandHome(c);
 }
 
 /** --ffmpeg names ffmpeg; ffprobe is the one beside it when there is one, else the configured one. */
