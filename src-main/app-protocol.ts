@@ -4,8 +4,9 @@
  * one `azaion serve` uses over HTTP. One origin for both, so the renderer's CSP can say 'self'.
  */
 import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, sep } from "node:path";
+import { join, normalize, sep } from "node:path";
 import { MEDIA } from "../src-workers/host/contract/rpc.js";
+import { contentType } from "../src-workers/host/web/content-types.js";
 import { APP_HOST, APP_SCHEME, securityHeaders } from "./csp.js";
 
 /** What the scheme must be registered with (before app ready): standard, secure, fetch and streaming. */
@@ -16,21 +17,6 @@ export const APP_SCHEME_PRIVILEGES = {
 
 /** Answers a MEDIA request (path under /media/); the host's media handlers behind a fetch-style face. */
 export type MediaHandler = (request: Request) => Promise<Response>;
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".map": "application/json",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".ico": "image/x-icon",
-  ".woff2": "font/woff2",
-  ".wasm": "application/wasm",
-};
 
 function withHeaders(res: Response): Response {
   const headers = new Headers(res.headers);
@@ -59,7 +45,7 @@ async function rendererFile(rendererDir: string, pathname: string): Promise<Resp
     return withHeaders(
       new Response(body, {
         status: 200,
-        headers: { "Content-Type": TYPES[extname(file).toLowerCase()] ?? "application/octet-stream" },
+        headers: { "Content-Type": contentType(file) },
       }),
     );
   } catch {

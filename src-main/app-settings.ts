@@ -1,7 +1,8 @@
 /** What the desktop app remembers besides the window: the data root last opened (File > Open Data Root). */
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { writeFileAtomic } from "../src-workers/core/labels.js";
 
 const settingsSchema = z.object({ root: z.string().min(1).optional() });
 export type AppSettings = z.infer<typeof settingsSchema>;
@@ -17,10 +18,7 @@ export async function loadSettings(dir: string): Promise<AppSettings> {
 }
 
 export async function saveSettings(dir: string, s: AppSettings): Promise<void> {
-  const file = join(dir, SETTINGS_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(settingsSchema.parse(s), null, 2) + "\n");
-  await rename(tmp, file);
+  await writeFileAtomic(join(dir, SETTINGS_FILE), JSON.stringify(settingsSchema.parse(s), null, 2) + "\n");
 }
 
 /**

@@ -3,9 +3,10 @@
  * A saved position is used only while it is still on a display (a monitor may have been unplugged);
  * otherwise the window opens centred at its saved size, clamped to the primary display.
  */
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { writeFileAtomic } from "../src-workers/core/labels.js";
 
 export interface Rect {
   readonly x: number;
@@ -38,10 +39,7 @@ export async function loadWindowState(dir: string): Promise<WindowState> {
 }
 
 export async function saveWindowState(dir: string, state: WindowState): Promise<void> {
-  const file = join(dir, STATE_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(stateSchema.parse(state), null, 2) + "\n");
-  await rename(tmp, file);
+  await writeFileAtomic(join(dir, STATE_FILE), JSON.stringify(stateSchema.parse(state), null, 2) + "\n");
 }
 
 function overlap(a: Rect, b: Rect): number {

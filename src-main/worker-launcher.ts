@@ -7,9 +7,13 @@
  * dies (crash, OOM, kill) ends with an exit the job manager reports as crashed, and it can be
  * restarted from there.
  */
-import { createInterface } from "node:readline";
 import type { ForkOptions, MessageChannelMain, MessagePortMain, UtilityProcess, WebContents } from "electron";
-import type { WorkerHandle, WorkerLauncher } from "../src-workers/host/jobs/launcher.js";
+import {
+  forwardLines,
+  type OutputListener,
+  type WorkerHandle,
+  type WorkerLauncher,
+} from "../src-workers/host/jobs/launcher.js";
 import { IPC, WORKER_ENTRY_ENV } from "./ipc-channels.js";
 
 export interface ElectronWorkerDeps {
@@ -62,15 +66,9 @@ export class ElectronWorkerLauncher implements WorkerLauncher {
       rendererPort.close();
     }
 
-    const output: ((s: "stdout" | "stderr", line: string) => void)[] = [];
-    const lines = (stream: NodeJS.ReadableStream | null, name: "stdout" | "stderr") => {
-      if (!stream) return;
-      createInterface({ input: stream, crlfDelay: Infinity }).on("line", (l) => {
-        for (const f of output) f(name, l);
-      });
-    };
-    lines(child.stdout, "stdout");
-    lines(child.stderr, "stderr");
+    const output: OutputListener[] = [];
+    forwardLines(child.stdout, "stdout", output);
+    forwardLines(child.stderr, "stderr", output);
 
     let alive = true;
     let portSent = false;

@@ -216,27 +216,19 @@ describe("labels.save", () => {
     expect(stale.message).toContain(file);
     expect(await readFile(file, "utf8")).toBe(text);
 
-    const badClass = await client.error("labels.save", {
-      folder: data.id,
-      key: item.key,
-      boxes: [{ cls: 93, cx: 0.5, cy: 0.5, w: 0.1, h: 0.1 }],
-      revision: saved.revision,
-    });
+    const refused = (cls: number, w: number) =>
+      client.error("labels.save", {
+        folder: data.id,
+        key: item.key,
+        boxes: [{ cls, cx: 0.5, cy: 0.5, w, h: 0.1 }],
+        revision: saved.revision,
+      });
+    const badClass = await refused(93, 0.1);
     expect(badClass.code).toBe("data");
     expect(badClass.message).toMatch(/boxes\[0\]\.cls: class 93 is outside/);
-    const unused = await client.error("labels.save", {
-      folder: data.id,
-      key: item.key,
-      boxes: [{ cls: 17, cx: 0.5, cy: 0.5, w: 0.1, h: 0.1 }],
-      revision: saved.revision,
-    });
+    const unused = await refused(17, 0.1);
     expect(unused.message).toContain("unused slot");
-    const zero = await client.error("labels.save", {
-      folder: data.id,
-      key: item.key,
-      boxes: [{ cls: 0, cx: 0.5, cy: 0.5, w: 0, h: 0.1 }],
-      revision: saved.revision,
-    });
+    const zero = await refused(0, 0);
     expect(zero.message).toContain("boxes[0].w");
     expect(await readFile(file, "utf8")).toBe(text);
 

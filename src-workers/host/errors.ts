@@ -3,14 +3,7 @@
  * rpcErrorSchema) and a message that names the file, line or field.
  */
 import { z } from "zod";
-import {
-  AzaionError,
-  ClassIdError,
-  ConfigError,
-  DataError,
-  OverwriteError,
-  UsageError,
-} from "../core/errors.js";
+import { AzaionError, errorMessage, OverwriteError, UsageError } from "../core/errors.js";
 import type { RpcErrorBody } from "./contract/common.js";
 
 export type HostErrorCode = RpcErrorBody["code"];
@@ -44,12 +37,12 @@ export function toErrorBody(err: unknown): RpcErrorBody {
   if (err instanceof z.ZodError) return { code: "bad_request", message: zodIssues(err, "params") };
   if (err instanceof UsageError || err instanceof OverwriteError)
     return { code: "usage", message: err.message };
-  if (err instanceof DataError || err instanceof ClassIdError) return { code: "data", message: err.message };
-  if (err instanceof ConfigError || err instanceof AzaionError) return { code: "data", message: err.message };
+  // DataError, ClassIdError, ConfigError and every other engine error.
+  if (err instanceof AzaionError) return { code: "data", message: err.message };
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e === "object" && e.code === "ENOENT")
     return { code: "not_found", message: `no such file or folder: ${e.path ?? e.message}` };
   if (e && typeof e === "object" && (e.code === "EACCES" || e.code === "EPERM"))
     return { code: "usage", message: `permission denied: ${e.path ?? e.message}` };
-  return { code: "internal", message: err instanceof Error ? err.message : String(err) };
+  return { code: "internal", message: errorMessage(err) };
 }

@@ -14,6 +14,7 @@ import { ImageFileError, readImageHeader } from "../../core/image-header.js";
 import { parseLabels, type YoloBox } from "../../core/labels.js";
 import { imageLabelDirs, isImageFile, stemOf, type ImageLabelDirs } from "../../core/layout.js";
 import { ProblemLog, type Problem } from "../../core/problems.js";
+import type { DatasetFolder } from "../contract/dataset.js";
 import { DatasetIndex, type IndexRecord } from "./dataset-index.js";
 
 /** Split folder names, in the order people read them (a data root's data/ is not a split). */
@@ -108,22 +109,41 @@ export async function readImage(file: string, sync = false): Promise<ImageRead> 
   }
 }
 
+/** An image's label data as the index holds it: its header and its label read together. */
+export function labelData(
+  img: ImageRead,
+  lab: LabelRead,
+): Pick<IndexRecord, "width" | "height" | "boxes" | "revision" | "problems" | "ok"> {
+  const problems = [...(img.problem ? [img.problem] : []), ...lab.problems];
+  return {
+    width: img.width,
+    height: img.height,
+    boxes: lab.boxes,
+    revision: lab.revision,
+    problems,
+    ok: problems.every((p) => p.severity !== "error"),
+  };
+}
+
+/** A folder as dataset.folders lists it before it is opened; its label is its path under the root. */
+export function folderInfo(
+  dir: string,
+  shape: FolderShape,
+  id: string,
+  root?: string,
+): Omit<DatasetFolder, "images"> {
+  const label = root && dir.startsWith(root) ? relative(root, dir) || basename(dir) : basename(dir);
+  return { id, path: dir, label, kind: shape.kind, splits: shape.kind === "split" ? shape.splits : [] };
+}
+
 export interface BuildOptions {
   readonly id: string;
-  readonly label?: string;
   readonly root?: string;
   readonly catalog: ClassCatalog;
-  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export async function buildIndex(dir: string, shape: FolderShape, o: BuildOptions): Promise<DatasetIndex> {
-  const label =
-    o.label ?? (o.root && dir.startsWith(o.root) ? relative(o.root, dir) || basename(dir) : basename(dir));
-  const index = new DatasetIndex(
-    { id: o.id, path: dir, label, kind: shape.kind, splits: shape.kind === "split" ? shape.splits : [] },
-    shape.splits,
-    o.catalog,
-  );
+  const index = new DatasetIndex(folderInfo(dir, shape, o.id, o.root), shape.splits, o.catalog);
   const log = new ProblemLog(200);
   const jobs: { split: number; dirs: ImageLabelDirs; stem: string; file: string; extra: Problem[] }[] = [];
   for (const [s, split] of shape.splits.entries()) {
@@ -159,30 +179,11 @@ export async function buildIndex(dir: string, shape: FolderShape, o: BuildOption
 
   let done = 0;
   for (const j of jobs) {
-    const [img, lab] = [
-      await readImage(join(j.dirs.images, j.file), true),
-      await readLabel(join(j.dirs.labels, `${j.stem}.txt`), o.catalog, true),
-    ];
-    const problems = [...(img.problem ? [img.problem] : []), ...lab.problems];
-    const record: IndexRecord = {
-      split: j.split,
-      stem: j.stem,
-      file: j.file,
-      width: img.width,
-      height: img.height,
-      boxes: lab.boxes,
-      revision: lab.revision,
-      problems,
-      lasting: j.extra,
-      ok: problems.every((p) => p.severity !== "error"),
-    };
-    index.add(record);
-    if (++done % BATCH === 0) {
-      await new Promise((r) => setImmediate(r));
-      if (done % 5000 === 0) o.onProgress?.(done, jobs.length);
-    }
+    const img = await readImage(join(j.dirs.images, j.file), true);
+    const lab = await readLabel(join(j.dirs.labels, `${j.stem}.txt`), o.catalog, true);
+    index.add({ split: j.split, stem: j.stem, file: j.file, lasting: j.extra, ...labelData(img, lab) });
+    if (++done % BATCH === 0) await new Promise((r) => setImmediate(r));
   }
-  o.onProgress?.(done, jobs.length);
   return index;
 }
 

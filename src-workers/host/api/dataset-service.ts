@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { ClassCatalog } from "../../core/classes.js";
 import { formatLabels, parseLabels, writeFileAtomic } from "../../core/labels.js";
 import type { Box } from "../contract/common.js";
@@ -17,7 +17,16 @@ import type {
   DatasetStats,
 } from "../contract/dataset.js";
 import { conflict, HostError, notFound, usage } from "../errors.js";
-import { buildIndex, folderShape, readImage, readLabel, revisionOf, splitDirs } from "./dataset-build.js";
+import {
+  buildIndex,
+  folderInfo,
+  folderShape,
+  labelData,
+  readImage,
+  readLabel,
+  revisionOf,
+  splitDirs,
+} from "./dataset-build.js";
 import type { DatasetIndex } from "./dataset-index.js";
 
 const WATCH_DEBOUNCE_MS = 250;
@@ -65,18 +74,7 @@ export class DatasetService {
       const shape = await folderShape(path);
       if (!shape) continue;
       const id = folderId(path);
-      const opened = this.open.get(id);
-      out.push(
-        opened
-          ? opened.index.info()
-          : {
-              id,
-              path,
-              label: path.slice(root.length + 1) || basename(path),
-              kind: shape.kind,
-              splits: shape.kind === "split" ? shape.splits : [],
-            },
-      );
+      out.push(this.open.get(id)?.index.info() ?? folderInfo(path, shape, id, root));
     }
     return out;
   }
@@ -146,7 +144,8 @@ export class DatasetService {
   ): Promise<DatasetItem> {
     const index = this.get(folder);
     const i = this.slot(index, key);
-    const file = join(splitDirs(index.folder.path, index.splitName(i)).labels, `${index.stemOf(i)}.txt`);
+    const dirs = splitDirs(index.folder.path, index.splitName(i));
+    const file = join(dirs.labels, `${index.stemOf(i)}.txt`);
     boxes.forEach((b, k) => {
       const why = this.o.catalog.whyInvalid(b.cls);
       if (why !== undefined) throw new HostError("data", `boxes[${k}].cls: ${why}`);
@@ -165,18 +164,8 @@ export class DatasetService {
     await writeFileAtomic(file, text);
     const entry = this.open.get(index.folder.id);
     if (entry) this.watchSplit(entry, index.splitName(i));
-    const img = await readImage(
-      join(splitDirs(index.folder.path, index.splitName(i)).images, index.fileOf(i)),
-    );
-    const problems = [...(img.problem ? [img.problem] : []), ...parsed.problems];
-    index.set(i, {
-      width: img.width,
-      height: img.height,
-      boxes: parsed.boxes,
-      revision: revisionOf(Buffer.from(text)),
-      problems,
-      ok: problems.every((p) => p.severity !== "error"),
-    });
+    const img = await readImage(join(dirs.images, index.fileOf(i)));
+    index.set(i, labelData(img, { ...parsed, revision: revisionOf(Buffer.from(text)) }));
     this.o.onChanged(index.folder.id, [key]);
     return index.item(i);
   }
@@ -234,16 +223,7 @@ export class DatasetService {
       const dirs = splitDirs(index.folder.path, index.splitName(i));
       const lab = await readLabel(join(dirs.labels, `${index.stemOf(i)}.txt`), this.o.catalog);
       if (lab.revision === index.revisionOf(i)) continue;
-      const img = await readImage(join(dirs.images, index.fileOf(i)));
-      const problems = [...(img.problem ? [img.problem] : []), ...lab.problems];
-      index.set(i, {
-        width: img.width,
-        height: img.height,
-        boxes: lab.boxes,
-        revision: lab.revision,
-        problems,
-        ok: problems.every((p) => p.severity !== "error"),
-      });
+      index.set(i, labelData(await readImage(join(dirs.images, index.fileOf(i))), lab));
       changed.push(key);
     }
     if (changed.length > 0 && this.open.get(index.folder.id) === entry)

@@ -37,9 +37,10 @@ const lineSchema = z.object({
 export async function readInferResult(dirIn: string): Promise<InferResult> {
   const dir = resolve(dirIn);
   const runFile = join(dir, OUTPUT_FILES.run);
+  const jsonlFile = join(dir, OUTPUT_FILES.detections);
   const text = await readFile(runFile, "utf8").catch(() => undefined);
   if (text === undefined) {
-    const jsonl = await stat(join(dir, OUTPUT_FILES.detections)).catch(() => undefined);
+    const jsonl = await stat(jsonlFile).catch(() => undefined);
     throw notFound(
       jsonl
         ? `${runFile} is not written yet: the inference run has not finished`
@@ -61,7 +62,7 @@ export async function readInferResult(dirIn: string): Promise<InferResult> {
   }
   const samples: InferResult["samples"] = [];
   const lines = createInterface({
-    input: createReadStream(join(dir, OUTPUT_FILES.detections)),
+    input: createReadStream(jsonlFile),
     crlfDelay: Infinity,
   });
   let n = 0;
@@ -73,15 +74,12 @@ export async function readInferResult(dirIn: string): Promise<InferResult> {
       try {
         parsed = JSON.parse(l);
       } catch {
-        throw new HostError("data", `${join(dir, OUTPUT_FILES.detections)}:${n}: not valid JSON`);
+        throw new HostError("data", `${jsonlFile}:${n}: not valid JSON`);
       }
       const r = lineSchema.safeParse(parsed);
       if (!r.success) {
         const i = r.error.issues[0]!;
-        throw new HostError(
-          "data",
-          `${join(dir, OUTPUT_FILES.detections)}:${n}: ${i.path.join(".")}: ${i.message}`,
-        );
+        throw new HostError("data", `${jsonlFile}:${n}: ${i.path.join(".")}: ${i.message}`);
       }
       const detections: Detection[] = r.data.detections.map((d) => ({
         box: d.xyxy,
@@ -93,8 +91,7 @@ export async function readInferResult(dirIn: string): Promise<InferResult> {
       samples.push({ frame: r.data.frame, time: r.data.time, detections });
     }
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT")
-      throw notFound(`${join(dir, OUTPUT_FILES.detections)} is missing`);
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw notFound(`${jsonlFile} is missing`);
     throw e;
   }
   const files: Record<string, string> = {};

@@ -4,7 +4,8 @@
  */
 import { fork } from "node:child_process";
 import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
+
+export type OutputListener = (stream: "stdout" | "stderr", line: string) => void;
 
 export interface WorkerHandle {
   send(msg: unknown): void;
@@ -12,7 +13,7 @@ export interface WorkerHandle {
   /** Once, when the process is gone: its exit code, or the signal that ended it. */
   onExit(listener: (code: number | null, signal: string | null) => void): void;
   /** Lines the worker wrote to its stdout/stderr behind the back of process.stdout/stderr (optional). */
-  onOutput?(listener: (stream: "stdout" | "stderr", line: string) => void): void;
+  onOutput?(listener: OutputListener): void;
   /** Kill at once (SIGKILL): for a worker that does not finish after a stop. */
   kill(): void;
   readonly pid?: number | undefined;
@@ -21,6 +22,18 @@ export interface WorkerHandle {
 export interface WorkerLauncher {
   /** `jobId` names the job the worker runs (also set as AZAION_JOB_ID in env). */
   start(entryFile: string, o?: { env?: NodeJS.ProcessEnv; cwd?: string; jobId?: string }): WorkerHandle;
+}
+
+/** Each line of a worker's output stream to every listener (those added later included). */
+export function forwardLines(
+  stream: NodeJS.ReadableStream | null,
+  name: "stdout" | "stderr",
+  listeners: readonly OutputListener[],
+): void {
+  if (!stream) return;
+  createInterface({ input: stream, crlfDelay: Infinity }).on("line", (l) => {
+    for (const f of listeners) f(name, l);
+  });
 }
 
 /** Workers as Node child processes with an IPC channel (`azaion serve`, the tests). */
@@ -38,14 +51,8 @@ export const forkLauncher: WorkerLauncher = {
       // (On Windows a detached child would get a console window of its own.)
       detached: process.platform !== "win32",
     });
-    const output: ((s: "stdout" | "stderr", line: string) => void)[] = [];
-    const lines = (stream: Readable | null, name: "stdout" | "stderr") => {
-      if (!stream) return;
-      createInterface({ input: stream, crlfDelay: Infinity }).on("line", (l) => {
-        for (const f of output) f(name, l);
-      });
-    };
-    lines(child.stderr, "stderr");
+    const output: OutputListener[] = [];
+    forwardLines(child.stderr, "stderr", output);
     // An error (fork failed, channel closed) shows up as the exit that follows.
     child.on("error", () => undefined);
     return {

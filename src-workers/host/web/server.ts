@@ -41,6 +41,14 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
+function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? "/", "http://host");
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   const host = o.host ?? "127.0.0.1";
   const token = o.token ?? (isLoopback(host) ? undefined : newToken());
@@ -52,10 +60,8 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   const media = { api: o.api, thumbs, uploadLimit: o.uploadLimit ?? 8 * 1024 ** 3 };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? "/", "http://host");
-    } catch {
+    const url = requestUrl(req);
+    if (!url) {
       sendText(res, 400, "bad request URL\n");
       return;
     }
@@ -106,13 +112,8 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   };
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
-    let url: URL;
-    try {
-      url = new URL(req.url ?? "/", "http://host");
-    } catch {
-      refuse(socket, "400 Bad Request");
-      return;
-    }
+    const url = requestUrl(req);
+    if (!url) return refuse(socket, "400 Bad Request");
     if (url.pathname !== WS_PATH) return refuse(socket, "404 Not Found");
     if (!originAllowed(req)) return refuse(socket, "403 Forbidden");
     if (token === undefined && !loopbackHost(req)) return refuse(socket, "403 Forbidden");

@@ -6,7 +6,7 @@
  * images never builds a backlog.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { writeFileAtomic } from "../../core/labels.js";
@@ -84,7 +84,6 @@ export class ThumbnailCache {
         .resize(size, size, { fit: "inside", withoutEnlargement: true })
         .jpeg({ quality: 80, mozjpeg: false })
         .toBuffer();
-      await mkdir(join(disk, ".."), { recursive: true });
       await writeFileAtomic(disk, data, { fsync: false }).catch(() => undefined);
       return data;
     } finally {
