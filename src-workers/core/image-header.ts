@@ -4,9 +4,9 @@
  * FileHandle (a 4 KiB window at the start, more only when JPEG markers run past it, and the tail).
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { jpegDims, jpegEndOk } from "./image-jpeg.js";
-import { ByteReader, ImageFileError, type RawDims } from "./image-reader.js";
+import { ByteReader, ImageFileError, type PositionalReader, type RawDims } from "./image-reader.js";
 
 export { ImageFileError, type ImageErrorKind } from "./image-reader.js";
 
@@ -34,23 +34,27 @@ export interface ReadHeaderOptions {
   readonly sync?: boolean;
 }
 
-/** A FileHandle's read/stat/close over a synchronous file descriptor. */
-function syncHandle(file: string): FileHandle {
+/** An open image file: a FileHandle, or the same three calls over a synchronous file descriptor. */
+interface ImageFile extends PositionalReader {
+  stat(): Promise<{ size: number }>;
+  close(): Promise<void>;
+}
+
+function syncFile(file: string): ImageFile {
   const fd = openSync(file, "r");
-  const handle = {
-    read: (buffer: Buffer, offset: number, length: number, position: number) =>
-      Promise.resolve({ bytesRead: readSync(fd, buffer, offset, length, position), buffer }),
+  return {
+    read: (buffer, offset, length, position) =>
+      Promise.resolve({ bytesRead: readSync(fd, buffer, offset, length, position) }),
     stat: () => Promise.resolve(fstatSync(fd)),
     close: () => Promise.resolve(closeSync(fd)),
   };
-  return handle as unknown as FileHandle;
 }
 
 /** The header of one image file; throws ImageFileError naming the file and the cause. */
 export async function readImageHeader(file: string, opts: ReadHeaderOptions = {}): Promise<ImageHeader> {
-  let fh: FileHandle;
+  let fh: ImageFile;
   try {
-    fh = opts.sync ? syncHandle(file) : await open(file, "r");
+    fh = opts.sync ? syncFile(file) : await open(file, "r");
   } catch (e) {
     throw new ImageFileError("corrupt", file, `cannot open: ${(e as Error).message}`);
   }

@@ -2,7 +2,6 @@
  * Small positioned reads of an image file through a cached window, and the error every
  * header reader throws. Shared by the per-format header readers.
  */
-import type { FileHandle } from "node:fs/promises";
 import { DataError } from "./errors.js";
 
 /** Why a file is not a usable image; `kind` lets callers count the causes. */
@@ -20,12 +19,17 @@ export class ImageFileError extends DataError {
 }
 
 /** Reads of a file through a cached window, so walking a header is one read in the common case. */
+/** What ByteReader reads through: a FileHandle, or image-header's synchronous stand-in for one. */
+export interface PositionalReader {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
 export class ByteReader {
   private winStart = 0;
   private win = Buffer.alloc(0);
 
   constructor(
-    private readonly fh: FileHandle,
+    private readonly fh: PositionalReader,
     readonly size: number,
     readonly file: string,
   ) {}
