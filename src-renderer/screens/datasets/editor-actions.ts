@@ -28,7 +28,7 @@ export async function saveCurrent(api: AzaionApi, folder: string): Promise<boole
     set({ saving: false });
     if (e instanceof ApiError && e.code === "conflict") {
       set({ conflict: e.message });
-      notify.error(
+      conflictToast = notify.error(
         `${item.stem} changed on disk`,
         "Someone else saved this label file since you opened it.",
         {
