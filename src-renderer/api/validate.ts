@@ -16,10 +16,6 @@ function issues(error: { issues: readonly { path: readonly PropertyKey[]; messag
     .join("; ");
 }
 
-export function isRpcMethod(name: string): name is RpcMethod {
-  return Object.hasOwn(rpcMethods, name);
-}
-
 /** Params with the contract's defaults filled in; a bad call is the screen's bug, named as such. */
 export function checkParams<M extends RpcMethod>(method: M, params: RpcParams<M>): unknown {
   const parsed = rpcMethods[method].params.safeParse(params);

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import { useApi } from "../api/context.js";
 import { screens } from "../screens/index.js";
 import { Toaster } from "../ui/Toast.js";
-import { connectJobs } from "../state/jobs.js";
+import { useJobsConnection } from "../state/jobs.js";
 import { connectAppStore } from "./app-store.js";
 import { JobsPanel } from "./JobsPanel.js";
 import { Nav } from "./Nav.js";
@@ -21,9 +21,7 @@ export function App() {
 
   useEffect(() => connectAppStore(api), [api]);
   // The jobs store outlives screens (the Train screen reads it too); it is connected once, here.
-  useEffect(() => {
-    connectJobs(api);
-  }, [api]);
+  useJobsConnection();
 
   // Ctrl+1..6 (Electron; a browser keeps Ctrl+digit for its tabs) and Alt+1..6 switch screens.
   useEffect(() => {

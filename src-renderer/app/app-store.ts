@@ -14,14 +14,12 @@ interface AppState {
   info: AppInfo | null;
   infoError: string | null;
   connection: ConnectionState;
-  setInfo: (info: AppInfo) => void;
 }
 
-export const useAppStore = create<AppState>((set) => ({
+export const useAppStore = create<AppState>(() => ({
   info: null,
   infoError: null,
   connection: "reconnecting",
-  setInfo: (info) => set({ info, infoError: null }),
 }));
 
 /** app.info once loaded (null before). */

@@ -15,6 +15,7 @@ import type {
   ResultsRowData,
 } from "../../src-workers/host/contract/index.js";
 import { useApi } from "../api/context.js";
+import { onReconnect } from "../api/reconnect.js";
 import type { AzaionApi } from "../api/types.js";
 
 /** Bounds of the per-job buffers. */
@@ -175,14 +176,9 @@ export function connectJobs(api: AzaionApi): () => void {
       useJobsStore.setState((s) => applyHostEvent(s, ev));
     }
   });
-  let wasDown = false;
-  const offConn = api.onConnection((state) => {
-    if (state === "reconnecting") wasDown = true;
-    else if (wasDown) {
-      wasDown = false;
-      seen = new Set();
-      load();
-    }
+  const offConn = onReconnect(api, () => {
+    seen = new Set();
+    load();
   });
   load();
   const dispose = (): void => {
@@ -207,11 +203,6 @@ export function useJobsConnection(): void {
 
 // Selectors. Those returning buffers return the stored objects themselves (stable between renders).
 
-export const selectJob =
-  (id: string | undefined) =>
-  (s: JobsState): JobInfo | undefined =>
-    id === undefined ? undefined : s.jobs[id];
-
 export const selectBuffers =
   (id: string | undefined) =>
   (s: JobsState): JobBuffers =>
@@ -222,21 +213,6 @@ export const selectProgress =
   (id: string | undefined) =>
   (s: JobsState): Progress | undefined =>
     id === undefined ? undefined : (s.buffers[id]?.progress ?? s.jobs[id]?.progress);
-
-export const selectTrainBatches =
-  (id: string | undefined) =>
-  (s: JobsState): readonly BatchPoint[] =>
-    selectBuffers(id)(s).batches;
-
-export const selectTrainEpochs =
-  (id: string | undefined) =>
-  (s: JobsState): readonly ResultsRowData[] =>
-    selectBuffers(id)(s).epochs;
-
-export const selectSamples =
-  (id: string | undefined) =>
-  (s: JobsState): JobBuffers["samples"] =>
-    selectBuffers(id)(s).samples;
 
 export const ACTIVE_STATES: ReadonlySet<JobInfo["state"]> = new Set(["starting", "running", "stopping"]);
 
@@ -250,9 +226,3 @@ export function jobsNewestFirst(jobs: Readonly<Record<string, JobInfo>>, kind?: 
     .filter((j) => kind === undefined || j.spec.kind === kind)
     .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
 }
-
-/** The id of the newest job of a kind (the one a screen follows by default). */
-export const selectLatestJobId =
-  (kind: JobKind) =>
-  (s: JobsState): string | undefined =>
-    jobsNewestFirst(s.jobs, kind)[0]?.id;

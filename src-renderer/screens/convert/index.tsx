@@ -1,6 +1,7 @@
 /** Convert: COCO / VOC / LabelMe / CVAT annotations to YOLO labels (or YOLO to COCO), with the report. */
 import { useState, type JSX } from "react";
-import { useAppInfo } from "../services/app-info.js";
+import { useAppInfo } from "../../app/app-store.js";
+import { isActive } from "../../state/jobs.js";
 import { useFollowedJob } from "../services/follow-job.js";
 import { JobCard } from "../services/JobCard.js";
 import { useJobActions } from "../services/job-actions.js";
@@ -59,8 +60,7 @@ export function ConvertScreen(): JSX.Element {
   ];
   const effectiveTo: To = from === "yolo" ? "coco" : to;
   const missing = input.trim() === "" ? "an input" : out.trim() === "" ? "an output folder" : undefined;
-  const running =
-    job !== undefined && (job.state === "starting" || job.state === "running" || job.state === "stopping");
+  const running = isActive(job);
 
   const run = async (): Promise<void> => {
     const started = await actions.start({

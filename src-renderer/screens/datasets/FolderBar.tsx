@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { useApi } from "../../api/context.js";
 import { Button, PathField, Select } from "../../ui/index.js";
 import { formatCount } from "../../ui/format.js";
+import { plural } from "../services/plural.js";
 import { loadFolders, openFolder, useDatasetsStore } from "./store.js";
 
 export function FolderBar() {
@@ -60,7 +61,7 @@ export function FolderBar() {
         {opening
           ? "Indexing…"
           : folder
-            ? `${formatCount(total ?? 0)} image${total === 1 ? "" : "s"}${folder.images !== undefined && total !== folder.images ? ` of ${formatCount(folder.images)}` : ""}`
+            ? `${plural(total ?? 0, "image")}${folder.images !== undefined && total !== folder.images ? ` of ${formatCount(folder.images)}` : ""}`
             : ""}
       </div>
     </div>

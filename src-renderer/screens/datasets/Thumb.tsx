@@ -1,11 +1,16 @@
 /** One grid tile: the thumbnail with its boxes drawn over it (SVG in the image's own pixel space). */
 import { memo } from "react";
-import type { AppInfo, DatasetItem } from "../../../src-workers/host/contract/index.js";
+import { MEDIA, type AppInfo, type DatasetItem } from "../../../src-workers/host/contract/index.js";
+import { useApi } from "../../api/context.js";
 import { classOf } from "../../app/app-store.js";
+
+/** Thumbnails are made at one size so the host's cache serves every tile size. */
+const THUMB_PX = 256;
 
 export interface ThumbProps {
   item: DatasetItem;
-  src: string;
+  /** The open folder's id (the thumbnail's URL names it). */
+  folder: string;
   info: AppInfo | null;
 }
 
@@ -41,7 +46,11 @@ export const BoxOverlay = memo(function BoxOverlay({
   );
 });
 
-export const Thumb = memo(function Thumb({ item, src, info }: ThumbProps) {
+// The URL is made here rather than in the grid's per-tile loop: the grid renders on every scroll frame,
+// and a memoised tile whose props did not change skips this.
+export const Thumb = memo(function Thumb({ item, folder, info }: ThumbProps) {
+  const api = useApi();
+  const src = api.mediaUrl(MEDIA.thumb, { folder, key: item.key, size: THUMB_PX });
   return (
     <>
       <div className="ds-thumb__frame">

@@ -13,7 +13,6 @@ import {
   type KeyboardEvent,
   type RefObject,
 } from "react";
-import { MEDIA } from "../../../src-workers/host/contract/index.js";
 import { useApi } from "../../api/context.js";
 import { useAppInfo } from "../../app/app-store.js";
 import { ensureRange, PAGE_SIZE, useDatasetsStore } from "./store.js";
@@ -22,8 +21,6 @@ import { Thumb, thumbLabel } from "./Thumb.js";
 const GAP = 8;
 const CAPTION = 22;
 const OVERSCAN_ROWS = 2;
-/** Thumbnails are made at one size so the host's cache serves every tile size. */
-const THUMB_PX = 256;
 const FETCH_DELAY_MS = 60;
 
 export function useElementSize(ref: RefObject<HTMLElement | null>): { width: number; height: number } {
@@ -166,11 +163,7 @@ export function ThumbGrid({ onOpen }: { onOpen: (index: number) => void }) {
         onDoubleClick={() => onOpen(i)}
       >
         {item && folder ? (
-          <Thumb
-            item={item}
-            info={info}
-            src={api.mediaUrl(MEDIA.thumb, { folder: folder.id, key: item.key, size: THUMB_PX })}
-          />
+          <Thumb item={item} info={info} folder={folder.id} />
         ) : (
           <div className="ds-thumb__frame" />
         )}

@@ -1,6 +1,7 @@
 /** Datasets: open a folder, filter and browse it in a virtualised grid, see its statistics, edit its boxes. */
 import { useEffect } from "react";
 import { useApi } from "../../api/context.js";
+import { onReconnect } from "../../api/reconnect.js";
 import { RangeField, Tabs } from "../../ui/index.js";
 import { Filters } from "./Filters.js";
 import { FolderBar } from "./FolderBar.js";
@@ -69,16 +70,7 @@ export function DatasetsScreen() {
     [api],
   );
 
-  useEffect(() => {
-    let wasDown = false;
-    return api.onConnection((state) => {
-      if (state === "reconnecting") wasDown = true;
-      else if (wasDown) {
-        wasDown = false;
-        void recoverAfterReconnect(api);
-      }
-    });
-  }, [api]);
+  useEffect(() => onReconnect(api, () => void recoverAfterReconnect(api)), [api]);
 
   return (
     <div className="ds-screen">

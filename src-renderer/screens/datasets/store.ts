@@ -192,13 +192,16 @@ export function setFilter(api: AzaionApi, patch: Partial<DatasetFilter>): void {
     const v = filter[k];
     if (v === undefined || v === "" || v === false || (Array.isArray(v) && v.length === 0)) delete filter[k];
   }
-  resetResults({ filter });
-  ensureRange(api, 0, PAGE_SIZE - 1);
-  scheduleStats(api);
+  applyFilter(api, filter);
 }
 
 export function clearFilter(api: AzaionApi): void {
-  resetResults({ filter: {} });
+  applyFilter(api, {});
+}
+
+/** Show the first page under a new filter; its statistics follow. */
+function applyFilter(api: AzaionApi, filter: DatasetFilter): void {
+  resetResults({ filter });
   ensureRange(api, 0, PAGE_SIZE - 1);
   scheduleStats(api);
 }

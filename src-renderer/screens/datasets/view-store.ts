@@ -58,10 +58,6 @@ export function actualSize(): void {
   zoomBy(1 / get().scale);
 }
 
-export function panBy(dx: number, dy: number): void {
-  set((s) => ({ ox: s.ox + dx, oy: s.oy + dy }));
-}
-
 export function panTo(ox: number, oy: number): void {
   set({ ox, oy });
 }

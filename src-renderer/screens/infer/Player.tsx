@@ -6,17 +6,10 @@ import { useCallback, useEffect, useMemo, useRef, useState, type JSX } from "rea
 import type { InferResult } from "../../../src-workers/host/contract/index.js";
 import { useApi } from "../../api/context.js";
 import { Button, Checkbox, RangeField, Section } from "../../ui/index.js";
-import { useAppInfo } from "../services/app-info.js";
+import { useAppInfo } from "../../app/app-store.js";
 import { baseName } from "../services/describe.js";
 import { fileUrl } from "../services/media.js";
-import {
-  classTracks,
-  containRect,
-  drawDetections,
-  frameAt,
-  sampleIndexAt,
-  visibleDetections,
-} from "./overlay.js";
+import { classTracks, containRect, drawDetections, frameAt, sampleIndexAt } from "./overlay.js";
 import { Timeline } from "./Timeline.js";
 import { plural } from "../services/plural.js";
 
@@ -82,8 +75,7 @@ export function Player({ result, initialConf }: { result: InferResult; initialCo
       const pic = containRect(w, h, video.videoWidth || result.width, video.videoHeight || result.height);
       // Boxes are in the source's pixels; the element shows the decoded size (the same, or scaled).
       const sx = (video.videoWidth || result.width) / result.width;
-      drawDetections(ctx, dets, { ...pic, scale: pic.scale * sx }, dpr, opts.current);
-      const boxes = visibleDetections(dets, opts.current).length;
+      const boxes = drawDetections(ctx, dets, { ...pic, scale: pic.scale * sx }, dpr, opts.current);
       setDrawn((d) =>
         d.frame === frame && d.sampleFrame === sample?.frame && d.boxes === boxes
           ? d

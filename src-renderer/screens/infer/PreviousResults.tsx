@@ -3,7 +3,7 @@ import { useEffect, useState, type JSX } from "react";
 import type { FsListing } from "../../../src-workers/host/contract/index.js";
 import { useApi } from "../../api/context.js";
 import { Button, Panel, PathField } from "../../ui/index.js";
-import { useAppInfo } from "../services/app-info.js";
+import { useAppInfo } from "../../app/app-store.js";
 
 export function PreviousResults({
   current,

@@ -15,8 +15,8 @@ import {
   Select,
   type SelectOption,
 } from "../../ui/index.js";
-import { useAppInfo } from "../services/app-info.js";
 import { baseName } from "../services/describe.js";
+import { DeviceSelect } from "../services/DeviceSelect.js";
 import { useFollowedJob } from "../services/follow-job.js";
 import { JobCard } from "../services/JobCard.js";
 import { useJobActions } from "../services/job-actions.js";
@@ -32,7 +32,6 @@ const OTHER = "__other__";
 
 export function InferScreen(): JSX.Element {
   const api = useApi();
-  const info = useAppInfo();
   const [job, follow] = useFollowedJob("infer");
   const buf = useJobsStore(selectBuffers(job?.id));
   const actions = useJobActions();
@@ -58,7 +57,6 @@ export function InferScreen(): JSX.Element {
   ];
   const choice = modelChoice || (exports[0]?.path ?? OTHER);
   const model = choice === OTHER ? modelPath.trim() : choice;
-  const devices = info?.devices.length ? info.devices : ["cpu"];
   const missing =
     video.trim() === ""
       ? "a video"
@@ -176,12 +174,7 @@ export function InferScreen(): JSX.Element {
             step={0.05}
             hint="Least score kept, 0-1."
           />
-          <Select
-            label="Device"
-            value={devices.includes(device) ? device : (devices[0] ?? "cpu")}
-            options={devices.map((d) => ({ value: d, label: d }))}
-            onChange={setDevice}
-          />
+          <DeviceSelect value={device} onChange={setDevice} />
           <Checkbox
             className="span-2"
             label="Track objects across frames"

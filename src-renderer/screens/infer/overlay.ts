@@ -54,20 +54,24 @@ export function visibleDetections(
   return dets.filter((d) => d.score >= opts.minConf && !opts.hidden.has(d.cls));
 }
 
-/** Draw boxes and labels on a canvas the size of the video element (in CSS pixels times dpr). */
+/**
+ * Draw boxes and labels on a canvas the size of the video element (in CSS pixels times dpr); returns
+ * how many boxes it drew.
+ */
 export function drawDetections(
   ctx: CanvasRenderingContext2D,
   dets: readonly Detection[],
   pic: Picture,
   dpr: number,
   opts: DrawOptions,
-): void {
+): number {
+  const shown = visibleDetections(dets, opts);
   ctx.save();
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.lineWidth = 2;
   ctx.font = "12px system-ui, sans-serif";
   ctx.textBaseline = "bottom";
-  for (const d of visibleDetections(dets, opts)) {
+  for (const d of shown) {
     const [x1, y1, x2, y2] = d.box;
     const x = pic.x + x1 * pic.scale;
     const y = pic.y + y1 * pic.scale;
@@ -85,6 +89,7 @@ export function drawDetections(
     ctx.fillText(label, x + 2, ty - 2);
   }
   ctx.restore();
+  return shown.length;
 }
 
 export interface ClassTrack {

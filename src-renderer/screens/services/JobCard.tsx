@@ -5,7 +5,7 @@
 import type { JSX, ReactNode } from "react";
 import type { JobInfo } from "../../../src-workers/host/contract/index.js";
 import { useApi } from "../../api/context.js";
-import { selectBuffers, selectProgress, useJobsStore } from "../../state/jobs.js";
+import { isActive, selectBuffers, selectProgress, useJobsStore } from "../../state/jobs.js";
 import { Button, JobProgressBar } from "../../ui/index.js";
 import { canRestart, canStop, commandLine, describeSpec, STATE_LABEL, timeOf } from "./describe.js";
 import { useJobActions } from "./job-actions.js";
@@ -87,11 +87,7 @@ export function JobCard(props: JobCardProps): JSX.Element {
           )}
         </span>
       </div>
-      {progress &&
-        !props.hideProgress &&
-        (job.state === "running" || job.state === "starting" || job.state === "stopping") && (
-          <JobProgressBar progress={progress} />
-        )}
+      {progress && !props.hideProgress && isActive(job) && <JobProgressBar progress={progress} />}
       {failed && (
         <div className="job-card__error" role="alert">
           <strong>

@@ -1,7 +1,7 @@
 /** Every job of this host, newest first: state, progress, and Stop / Restart for each. */
 import { useMemo, useState, type JSX } from "react";
 import type { JobInfo } from "../../../src-workers/host/contract/index.js";
-import { jobsNewestFirst, useJobsStore } from "../../state/jobs.js";
+import { jobsNewestFirst, selectProgress, useJobsStore } from "../../state/jobs.js";
 import { Button, DataTable, type Column } from "../../ui/index.js";
 import { formatDuration } from "../../ui/format.js";
 import { canRestart, canStop, describeSpec, KIND_LABEL, timeOf } from "./describe.js";
@@ -9,8 +9,7 @@ import { JobCard, StateBadge } from "./JobCard.js";
 import { useJobActions } from "./job-actions.js";
 
 function ProgressCell({ job }: { job: JobInfo }): JSX.Element {
-  const live = useJobsStore((s) => s.buffers[job.id]?.progress);
-  const p = live ?? job.progress;
+  const p = useJobsStore(selectProgress(job.id));
   if (!p) return <span className="muted">–</span>;
   const pct = p.total ? Math.min(100, (p.done / p.total) * 100) : undefined;
   return (

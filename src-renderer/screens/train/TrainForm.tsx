@@ -11,7 +11,7 @@ import {
   TextField,
   type SelectOption,
 } from "../../ui/index.js";
-import { useAppInfo } from "../services/app-info.js";
+import { DeviceSelect } from "../services/DeviceSelect.js";
 import { plural } from "../services/plural.js";
 
 type Scale = "n" | "s" | "m" | "l" | "x";
@@ -41,7 +41,6 @@ export interface TrainFormProps {
 }
 
 export function TrainForm(props: TrainFormProps): JSX.Element {
-  const info = useAppInfo();
   const [fromProcessed, setFromProcessed] = useState(true);
   const [data, setData] = useState("");
   const [weights, setWeights] = useState("");
@@ -55,8 +54,6 @@ export function TrainForm(props: TrainFormProps): JSX.Element {
   const [samples, setSamples] = useState<number | undefined>(4);
   const [workers, setWorkers] = useState<number | undefined>(undefined);
 
-  const devices = info?.devices.length ? info.devices : ["cpu"];
-  const deviceOptions = devices.map((d) => ({ value: d, label: d }));
   const active = isActive(props.job);
   const run = props.runs.find((r) => r.name === name.trim());
   const stoppedJob =
@@ -142,12 +139,7 @@ export function TrainForm(props: TrainFormProps): JSX.Element {
         integer
         hint="-1: the largest that fits the GPU."
       />
-      <Select
-        label="Device"
-        value={devices.includes(device) ? device : (devices[0] ?? "cpu")}
-        options={deviceOptions}
-        onChange={setDevice}
-      />
+      <DeviceSelect value={device} onChange={setDevice} />
       <TextField label="Run name" value={name} onChange={setName} hint="The run folder: runs/<name>." />
       <NumberField
         label="Patience"

@@ -1,7 +1,7 @@
 /** Where a training run is: epoch and batch, with an ETA from the time this job has run so far. */
 import { useEffect, useState, type JSX } from "react";
 import type { JobInfo } from "../../../src-workers/host/contract/index.js";
-import type { JobBuffers } from "../../state/jobs.js";
+import { isActive, type JobBuffers } from "../../state/jobs.js";
 import { ProgressBar } from "../../ui/index.js";
 
 export interface TrainPosition {
@@ -77,7 +77,7 @@ export function TrainProgress({
       <p className="dim">Preparing the dataset and model…</p>
     ) : null;
   const eta = running ? etaSeconds(pos, Date.parse(job.startedAt), now) : undefined;
-  const live = running || job.state === "starting" || job.state === "stopping";
+  const live = isActive(job);
   const finished = epochsFinished(buf, pos);
   return (
     <div className="train-progress">

@@ -3,6 +3,7 @@
  * any past run from the history to see its curves, per-class table and plots.
  */
 import { useMemo, useState, type JSX } from "react";
+import type { JobInfo } from "../../../src-workers/host/contract/index.js";
 import { selectBuffers, useJobsStore } from "../../state/jobs.js";
 import { Button, Panel } from "../../ui/index.js";
 import { useFollowedJob } from "../services/follow-job.js";
@@ -50,6 +51,14 @@ export function TrainScreen(): JSX.Element {
     return [...byEpoch.values()];
   }, [live, detail.data, buf.samples, buf.trainStart]);
   const plannedEpochs = live ? (buf.trainStart?.epochs ?? spec?.epochs) : (detail.data?.epochs ?? undefined);
+  // A job started or restarted from the form becomes the one shown.
+  const showStarted = (started: Promise<JobInfo | undefined>): void =>
+    void started.then((j) => {
+      if (j) {
+        follow(j.id);
+        setOpened(undefined);
+      }
+    });
 
   return (
     <div className="screen train-screen">
@@ -59,23 +68,9 @@ export function TrainScreen(): JSX.Element {
           job={job}
           runs={runs.data ?? []}
           busy={actions.busy}
-          onStart={(s) =>
-            void actions.start(s).then((j) => {
-              if (j) {
-                follow(j.id);
-                setOpened(undefined);
-              }
-            })
-          }
+          onStart={(s) => showStarted(actions.start(s))}
           onStop={(id) => void actions.stop(id)}
-          onRestart={(id) =>
-            void actions.restart(id).then((j) => {
-              if (j) {
-                follow(j.id);
-                setOpened(undefined);
-              }
-            })
-          }
+          onRestart={(id) => showStarted(actions.restart(id))}
         />
       </Panel>
       {viewName !== undefined && (

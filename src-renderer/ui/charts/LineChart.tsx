@@ -54,20 +54,25 @@ function useWidth(): [RefObject<HTMLDivElement | null>, number] {
   return [ref, width];
 }
 
-/** Index of the point whose x is nearest to `x` (points sorted by x). */
-function nearest(points: readonly ChartPoint[], x: number): number {
+/** Index of the item whose x is nearest to `x` (items sorted by x). */
+function nearest<T>(items: readonly T[], xOf: (item: T) => number, x: number): number {
   let lo = 0;
-  let hi = points.length - 1;
+  let hi = items.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((points[mid]?.x ?? 0) < x) lo = mid + 1;
+    const m = items[mid];
+    if ((m === undefined ? 0 : xOf(m)) < x) lo = mid + 1;
     else hi = mid;
   }
-  const prev = points[lo - 1];
-  const here = points[lo];
-  if (prev && here && Math.abs(prev.x - x) <= Math.abs(here.x - x)) return lo - 1;
+  const prev = items[lo - 1];
+  const here = items[lo];
+  if (prev !== undefined && here !== undefined && Math.abs(xOf(prev) - x) <= Math.abs(xOf(here) - x))
+    return lo - 1;
   return lo;
 }
+
+const pointX = (p: ChartPoint): number => p.x;
+const itself = (v: number): number => v;
 
 export function LineChart(props: LineChartProps): JSX.Element {
   const { title, series, xLabel, height = 220 } = props;
@@ -127,14 +132,7 @@ export function LineChart(props: LineChartProps): JSX.Element {
     if (allX.length === 0) return;
     const rect = e.currentTarget.getBoundingClientRect();
     const x = xs.min + ((e.clientX - rect.left - PAD.left) / plotW) * (xs.max - xs.min);
-    setHoverX(
-      allX[
-        nearest(
-          allX.map((v) => ({ x: v, y: 0 })),
-          x,
-        )
-      ],
-    );
+    setHoverX(allX[nearest(allX, itself, x)]);
   };
   const onKey = (e: KeyboardEvent<SVGSVGElement>): void => {
     if (allX.length === 0) return;
@@ -154,7 +152,7 @@ export function LineChart(props: LineChartProps): JSX.Element {
     hoverX === undefined
       ? []
       : visible.map((s) => {
-          const p = s.points[nearest(s.points, hoverX)];
+          const p = s.points[nearest(s.points, pointX, hoverX)];
           return { s, p };
         });
 
