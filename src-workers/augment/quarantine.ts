@@ -26,6 +26,8 @@ interface QuarantineFile {
 export class Quarantine {
   private readonly entries = new Map<string, QuarantineEntry>();
   private dirty = false;
+  /** The write in flight: saves from concurrent jobs go to disk one after another, in call order. */
+  private writing: Promise<void> = Promise.resolve();
 
   private constructor(readonly file: string) {}
 
@@ -68,11 +70,24 @@ export class Quarantine {
     return had;
   }
 
+  /**
+   * Writes the list when it changed, after any write in flight (two overlapping atomic writes could
+   * rename in either order and leave the older list on disk); with nothing new, waits for that write.
+   * A failed write leaves the list dirty, so the next save tries again.
+   */
   async save(): Promise<void> {
-    if (!this.dirty) return;
+    if (!this.dirty) return this.writing.catch(() => undefined);
     this.dirty = false;
     const files = [...this.entries.values()].sort((a, b) => (a.stem < b.stem ? -1 : a.stem > b.stem ? 1 : 0));
     const body: QuarantineFile = { updated: new Date().toISOString(), count: files.length, files };
-    await writeFileAtomic(this.file, `${JSON.stringify(body, null, 2)}\n`);
+    const text = `${JSON.stringify(body, null, 2)}\n`;
+    const write = this.writing.catch(() => undefined).then(() => writeFileAtomic(this.file, text));
+    this.writing = write;
+    try {
+      await write;
+    } catch (e) {
+      this.dirty = true;
+      throw e;
+    }
   }
 }
